@@ -1,0 +1,1 @@
+"""Record -> RDF: namespaces, IRI minting and the triples of one cable."""

@@ -1,0 +1,110 @@
+"""Namespaces and the terms of our ontology, in one place.
+
+Every `CG.*` and `CGV.*` term used by the transform must be declared in `ontology/` (a
+test checks this), so the ontology file and the code cannot drift apart. Like rdflib's
+own namespaces, these are closed: a typo raises at import time instead of minting a
+silent new predicate.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/cablegraph/ontology"
+VOCAB_BASE = "https://w3id.org/cablegraph/vocab/"
+DEFAULT_BASE = "https://w3id.org/cablegraph/"
+
+SCHEMA = Namespace("https://schema.org/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+class CG(DefinedNamespace):
+    """The cablegraph ontology (`ontology/cablegraph.ttl`)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # classes
+    Cable: object
+    Paragraph: object
+    AddressLine: object
+    Addressee: object
+    Post: object
+    Person: object
+    Reference: object
+    Tag: object
+    SubjectTag: object
+    GeographicTag: object
+    OrganizationTag: object
+    ProgramTag: object
+    PersonTag: object
+    UnknownTag: object
+    ClassificationLevel: object
+    Caveat: object
+    Precedence: object
+    ReferenceKind: object
+    AddressRole: object
+
+    # cable: identity, dates, handling
+    rawReferenceId: object
+    fileDate: object
+    dateTimeGroup: object
+    classification: object
+    classificationText: object
+    caveat: object
+    releasableTo: object
+    originPost: object
+    originRoutingIndicator: object
+    transmissionId: object
+    precedence: object
+    sectionCount: object
+    isPartialExtract: object
+    sourceFile: object
+    # cable: addressing
+    addressLine: object
+    toAddressee: object
+    infoAddressee: object
+    addressee: object
+    addressRole: object
+    routingIndicator: object
+    messageControlNumber: object
+    # cable: references
+    reference: object
+    referenceText: object
+    referenceKind: object
+    referenceLetter: object
+    citedCable: object
+    # cable: classification authority
+    classifiedBy: object
+    classifiedByText: object
+    classifierTitle: object
+    classificationReason: object
+    executiveOrder: object
+    declassifyOn: object
+    declassificationInstruction: object
+    # cable: body
+    paragraph: object
+    paragraphNumber: object
+    marking: object
+    markingLevel: object
+    markingCaveat: object
+    summary: object
+    comment: object
+    actionRequest: object
+    signer: object
+    signerText: object
+    # posts and tags
+    stationCode: object
+    tagKind: object
+
+
+#: Concept schemes and their concepts (`ontology/vocabularies.ttl`), e.g. CGV["classification/SECRET"].
+CGV = Namespace(VOCAB_BASE)
+
+
+__all__ = [
+    "CG", "CGV", "DCTERMS", "DEFAULT_BASE", "FOAF", "ONTOLOGY_IRI", "ORG", "OWL", "PROV", "RDF", "RDFS",
+    "SCHEMA", "SKOS", "VANN", "VOCAB_BASE", "WD", "XSD",
+]
