@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` (set up + main job on the bundled fictional
+# sample) and `make test` (set up + the whole test suite, corpus included when it is there).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The real corpus lives beside the repository; tests over it run when this is set.
+CABLEGRAPH_CORPUS ?= $(wildcard $(abspath ../shared/corpus))
+export CABLEGRAPH_CORPUS
+
+.PHONY: setup demo test lint bench clean
+
+$(BIN)/cablegraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/cablegraph
+
+demo: setup
+	$(BIN)/cablegraph parse --sample
+	$(BIN)/cablegraph transform --sample -o out/sample.trig --no-progress || test $$? -eq 1
+	@echo "RDF written to out/sample.trig (quarantine report: out/sample.trig.quarantine.jsonl)"
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/bench_transform.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,145 @@
+"""Assemble a CableRecord from raw text and whatever metadata came with it.
+
+Metadata from the release (the layout's preamble or the csv columns) wins for the
+reference id, classification and origin, because that is what the publisher asserted;
+the body is the fallback, so bare text still yields a complete record.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cablegraph import tables
+from cablegraph.errors import CableParseError
+from cablegraph.parse import body as body_parts
+from cablegraph.parse.authority import parse_authority
+from cablegraph.parse.banner import caveats_in, find_banner
+from cablegraph.parse.header import parse_header
+from cablegraph.parse.ids import canonical_id, repair_id, split_id, year_from_two_digits
+from cablegraph.parse.references import parse_references
+from cablegraph.parse.tags import find_tags_block, parse_tags
+from cablegraph.record import CableRecord
+from cablegraph.sources import RawCable
+
+PARTIAL = re.compile(r"^\s*This record is a partial extract of the original cable", re.I)
+ORIGIN_PREFIXES = (
+    ("AMEMBASSY", "Embassy"), ("AMCONSUL", "Consulate"), ("USMISSION", "Mission"), ("US MISSION", "Mission"),
+    ("AMCONGEN", "Consulate"), ("USOFFICE", "Office"), ("AIT", "American Institute"), ("USINT", "Interests Section"),
+)
+MAX_TEXT = 5_000_000
+
+
+def parse_text(text: str, source: str | None = None) -> CableRecord:
+    """Parse bare cable text (no preamble)."""
+    return parse_cable(RawCable(source=source or "<text>", format="bare", text=text))
+
+
+def parse_cable(raw: RawCable) -> CableRecord:
+    """Parse one raw cable; raises CableParseError (only) when it cannot be a cable record."""
+    try:
+        return _parse(raw)
+    except CableParseError:
+        raise
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError, RecursionError) as error:
+        raise CableParseError(f"parser failed on this text ({type(error).__name__}: {error}); please report it",
+                              source=raw.source, reference_id=raw.reference_id) from error
+
+
+def _parse(raw: RawCable) -> CableRecord:
+    text = raw.text
+    if not text or not text.strip():
+        raise CableParseError("the cable text is empty", source=raw.source, reference_id=raw.reference_id)
+    if len(text) > MAX_TEXT:
+        raise CableParseError(f"the text is {len(text):,} characters, more than any cable ({MAX_TEXT:,})",
+                              source=raw.source, reference_id=raw.reference_id)
+    banner = find_banner(text)
+    header_zone = text[: banner.start] if banner else text[:4000]
+    header = parse_header(header_zone)
+    body = body_parts.remove_page_lines(text[banner.end:] if banner else text)
+
+    record = CableRecord(reference_id="", text=text, source=raw.source)
+    _identify(record, raw, banner, header)
+    record.file_date = raw.file_date
+    record.created = header.created or raw.created or raw.file_date
+    record.dtg = header.dtg
+    record.transmission_id = header.transmission_id
+    record.origin_routing = header.origin_routing
+    record.precedence = header.precedence
+    record.from_, record.to, record.info = header.from_, header.to, header.info
+    record.is_partial = bool(PARTIAL.match(text))
+
+    level = banner.level if banner else None
+    record.classification = raw.classification or level
+    record.sections = banner.sections if banner and banner.sections else 1
+
+    first_paragraph = body_parts.find_paragraph_starts(body)
+    preamble_end = first_paragraph[0].start() if first_paragraph else min(len(body), 3000)
+    front = body[:preamble_end]
+
+    eo = re.search(r"(?:^|\s)E\s?\.?\s?O\s?\.?\s*:?\s*\d{5}", front)
+    caveat_zone = front[: eo.start()] if eo else front[:300]
+    record.caveats = caveats_in(" ".join(filter(None, [raw.classification, caveat_zone])))
+
+    authority = parse_authority(body[: preamble_end + 1500])
+    record.executive_order = authority.executive_order
+    record.declassify_on = authority.declassify_on
+    record.classified_by = authority.classified_by
+    record.reasons = authority.reasons or []
+
+    record.tags = parse_tags(find_tags_block(front))
+    record.subject = body_parts.subject_of(front) or header.glued_subject or raw.title
+    citing_year = _year(record)
+    record.references = parse_references(body_parts.ref_block(front), citing_year)
+
+    main, signer = body_parts.split_signer(body)
+    record.paragraphs = body_parts.paragraphs_of(main[preamble_end:] if first_paragraph else "")
+    record.signer = signer
+    if signer:
+        record.signer_name = tables.signer_name(signer, record.station)
+    record.summary = body_parts.summary_of(record.paragraphs)
+    record.comment = body_parts.comment_of(record.paragraphs)
+    record.action_request = body_parts.action_request_of(record.paragraphs)
+    record.origin = raw.origin or _origin_from(record)
+    return record
+
+
+def _identify(record: CableRecord, raw: RawCable, banner, header) -> None:
+    """Reference id: the metadata's (repaired if need be), else rebuilt from banner + DTG year."""
+    if raw.reference_id:
+        written = raw.reference_id.strip()
+        canonical = repair_id(written)
+        if canonical is None:
+            raise CableParseError(f"reference id {written!r} is not of the form 09USNATO383",
+                                  source=raw.source, reference_id=written)
+        record.reference_id = canonical
+        record.reference_id_raw = written if written != canonical else None
+    elif banner and (header.created or raw.file_date):
+        year = (header.created or raw.file_date or "")[:4]
+        record.reference_id = canonical_id(year, banner.station, banner.number)
+    else:
+        raise CableParseError("no reference id: there is no preamble or id column, and no classification "
+                              "banner with station and number (like 'USNATO 000383') plus a date to rebuild it",
+                              source=raw.source)
+    parts = split_id(record.reference_id)
+    record.station = parts[1] if parts else None
+
+
+def _year(record: CableRecord) -> int | None:
+    parts = split_id(record.reference_id)
+    return year_from_two_digits(int(parts[0])) if parts else None
+
+
+def _origin_from(record: CableRecord) -> str | None:
+    """Origin for cables without metadata: the stations table, else the FM line (`AMEMBASSY X` -> `Embassy X`)."""
+    if record.station and (known := tables.station_origin(record.station)):
+        return known
+    if not record.from_:
+        return None
+    name = record.from_[0].name
+    if name.startswith("SECSTATE"):
+        return "Secretary of State"
+    for prefix, word in ORIGIN_PREFIXES:
+        if name.startswith(prefix + " "):
+            place = name[len(prefix) + 1:]
+            return f"{word} {place.title()}"
+    return name

@@ -1,0 +1,111 @@
+"""The REF block: `REF: A. A) SANTIAGO 00098 ¶B. B) SANTIAGO 00015`, `09 SAN JOSE 799; 622`.
+
+Entries are split on their letters (A., B), (C) ...) when the letters run in order, else on
+semicolons and line breaks. Each entry is classified: a cable (station + number, maybe a
+year, maybe `X 12 AND 13`), an e-mail, a telephone conversation, or other (memos,
+meetings, messages cited by date-time group). Cable entries get canonical ids.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cablegraph.parse.ids import canonical_id, known_stations, station_key
+from cablegraph.record import Reference
+
+EMAIL = re.compile(r"\bE-?\s?MAILS?\b|\bEMAILED\b", re.IGNORECASE)
+TELCON = re.compile(
+    r"\bTELCONS?\b|\bTELECONS?\b|\bTELECONFERENCE\b|\bPHONE\s?CALLS?\b|\bTELEPHONE\b|\bPHONECON\b|\bVTC\b",
+    re.IGNORECASE,
+)
+# A letter marker: `A.`, `A)`, `(A)`, optionally doubled as `A. A)` by the WikiLeaks conversion.
+LETTER = re.compile(r"(?:(?<=^)|(?<=[\s;,.]))\(?([A-Z])(?:\.|\))(?=\s)(?:\s+\(?\1(?:\.|\)))?")
+# `09 SAN JOSE 00799`, `STATE 12345`, `USNATO 348 AND 349`, `SECSTATE 123, 456`.
+CABLE = re.compile(
+    r"(?<![A-Z0-9])(?:(?P<year>\d{2})\s+)?"
+    r"(?P<station>[A-Z][A-Z'.]*(?:\s[A-Z][A-Z'.]*){0,3}?)\s+"
+    r"(?P<number>\d{1,6})(?![\d/:-])(?!\s?Z\b)"
+    r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,6}(?![\d/:-]))*)"
+)
+MORE_NUMBERS = re.compile(r"\d{1,6}")
+DTG_REF = re.compile(r"\b\d{6}Z\s?[A-Z]{3}\s?\d{2}\b|\b\d{6}Z\b")
+
+
+def split_entries(block: str) -> list[tuple[str | None, str]]:
+    """The block's entries with their letters: [('A', 'SANTIAGO 00098'), ('B', ...)]."""
+    text = block.replace("¶", " ")
+    markers = []
+    expected = "A"
+    for match in LETTER.finditer(text):
+        if match.group(1) == expected:
+            markers.append(match)
+            expected = chr(ord(expected) + 1)
+    if len(markers) >= 2 or (markers and markers[0].start() < 3):
+        entries = []
+        for i, marker in enumerate(markers):
+            end = markers[i + 1].start() if i + 1 < len(markers) else len(text)
+            entries.append((marker.group(1), _clean(text[marker.end():end])))
+        return [(letter, raw) for letter, raw in entries if raw]
+    pieces = [_clean(p) for p in re.split(r"[;\n]", text)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) > 1 and all(CABLE.search(p.upper()) for p in pieces):
+        return [(None, p) for p in pieces]
+    joined = _clean(text)
+    return [(None, joined)] if joined else []
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ;,.")
+
+
+def parse_references(block: str | None, citing_year: int | None) -> list[Reference]:
+    """Every entry of a REF block as References; cable entries resolved to canonical ids."""
+    if not block or not block.strip():
+        return []
+    references: list[Reference] = []
+    for letter, raw in split_entries(block):
+        references.extend(_classify(letter, raw, citing_year))
+    return references
+
+
+def _classify(letter: str | None, raw: str, citing_year: int | None) -> list[Reference]:
+    if EMAIL.search(raw):
+        return [Reference(letter, raw, "email")]
+    if TELCON.search(raw):
+        return [Reference(letter, raw, "telcon")]
+    ids = cable_ids_in(raw, citing_year)
+    if ids:
+        return [Reference(letter, raw, "cable", cable_id) for cable_id in ids]
+    return [Reference(letter, raw, "other")]
+
+
+def cable_ids_in(raw: str, citing_year: int | None) -> list[str]:
+    """Canonical ids named in one entry; a station must be a known one (not `PARA 4`)."""
+    upper = DTG_REF.sub(" ", raw.upper())  # `241534Z MAR 06` cites a message by time, not number
+    found: list[str] = []
+    for match in CABLE.finditer(upper):
+        station = _station(match.group("station"))
+        if station is None:
+            continue
+        year = match.group("year")
+        if year is None:
+            if citing_year is None:
+                continue
+            year = str(citing_year % 100)
+        numbers = [match.group("number"), *MORE_NUMBERS.findall(match.group("more") or "")]
+        for number in numbers:
+            cable_id = canonical_id(year, station, number)
+            if cable_id not in found:
+                found.append(cable_id)
+    return found
+
+
+def _station(words: str) -> str | None:
+    """The station code for the words before a number, trying the longest known suffix."""
+    tokens = words.split()
+    stations = known_stations()
+    for start in range(len(tokens)):
+        key = station_key(" ".join(tokens[start:]))
+        if key in stations:
+            return key
+    return None

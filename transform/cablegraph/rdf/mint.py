@@ -1,0 +1,82 @@
+"""Minting IRIs for the things a cable talks about, under one configurable base.
+
+Every path segment that comes from cable text goes through `segment()`, which keeps only
+RFC 3986 unreserved characters and percent-encodes the rest, so no input (spaces, `>`,
+quotes, newlines, non-ASCII) can produce an IRI that breaks a serialisation or escapes
+its place in the path. IRI patterns are documented in `ontology/README.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+from pyoxigraph import NamedNode
+
+from cablegraph.rdf.vocab import DEFAULT_BASE
+
+
+def segment(value: str) -> str:
+    """One IRI path segment from arbitrary text: unreserved characters kept, all else %-encoded."""
+    cleaned = value.strip().encode("utf-8", "replace").decode("utf-8")
+    return quote(cleaned, safe="") or "_"
+
+
+def slug(value: str) -> str:
+    """A readable key for names: `SECSTATE  WASHDC` -> `SECSTATE-WASHDC`, `Ivo H. Daalder` -> `ivo-h-daalder`."""
+    words = re.findall(r"[^\W_]+", value, flags=re.UNICODE)
+    return segment("-".join(words)) if words else segment(value)
+
+
+def check_base(base: str) -> str:
+    """A base IRI must be absolute (http/https) and end with `/` or `#`; say so clearly when not."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base IRI {base!r} must be an absolute http(s) IRI such as {DEFAULT_BASE}")
+    if not base.endswith(("/", "#")):
+        raise ValueError(f"base IRI {base!r} must end with '/' or '#', e.g. {base}/")
+    NamedNode(base)  # pyoxigraph validates the rest of RFC 3987
+    return base
+
+
+class Minter:
+    """IRIs for one base. Cheap to create; methods are pure functions of their arguments."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        self.base = check_base(base)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - minters live as long as the process; ids repeat a lot
+    def _node(self, path: str) -> NamedNode:
+        return NamedNode(self.base + path)
+
+    def cable(self, cable_id: str) -> NamedNode:
+        return self._node(f"cable/{segment(cable_id)}")
+
+    def paragraph(self, cable_id: str, key: int | str) -> NamedNode:
+        """`paragraph/4` for ¶4; a repeated number in a cable gets `4-2` so every paragraph stays distinct."""
+        return self._node(f"cable/{segment(cable_id)}/paragraph/{segment(str(key))}")
+
+    def address_line(self, cable_id: str, role: str, position: int) -> NamedNode:
+        return self._node(f"cable/{segment(cable_id)}/address/{segment(role)}/{position}")
+
+    def reference(self, cable_id: str, position: int) -> NamedNode:
+        return self._node(f"cable/{segment(cable_id)}/reference/{position}")
+
+    def post(self, station: str) -> NamedNode:
+        return self._node(f"post/{segment(station)}")
+
+    def addressee(self, name: str) -> NamedNode:
+        return self._node(f"addressee/{slug(name.upper())}")
+
+    def person(self, key: str) -> NamedNode:
+        return self._node(f"person/{slug(key.lower())}")
+
+    def tag(self, code: str) -> NamedNode:
+        return self._node(f"tag/{segment(code)}")
+
+    def cable_graph(self, cable_id: str) -> NamedNode:
+        return self._node(f"graph/cable/{segment(cable_id)}")
+
+    def shared_graph(self) -> NamedNode:
+        return self._node("graph/shared")

@@ -1,0 +1,859 @@
+"""Inputs -> a stream of raw cables: files, folders, globs, gzip, and the community ``cables.csv``.
+
+This is the only module that touches the file system on the way in. Everything after it (the
+parser, the RDF transform) works on :class:`RawCable` values and never has to know whether a
+cable came from a seed-layout ``.txt`` file, a PDF text dump, or row 181,337 of a 1.7 GB csv.
+
+Why a stream of *items* instead of exceptions: a corpus run over hundreds of thousands of cables
+must not stop because one file is empty or one csv row has a stray quote. Every problem the
+inputs can have becomes a :class:`~cablegraph.errors.CableParseError` *item* in the stream, with a
+``source`` that names the file (and row) and a ``reason`` a person can act on; the pipeline writes
+those to its quarantine report and goes on. Only programming errors (a bad ``format`` argument, a
+bug) raise.
+
+Formats (detected from the content, never from the file name alone; ``format=`` overrides):
+
+``layout``
+    The seed layout (alx/cablegate ``cablegate_to_txt.rb``): line 1 reference id, line 2 title
+    (may be empty), line 3 a Ruby ``Time#to_s`` date, line 4 classification, line 5 origin, then
+    the cable text. The date is taken as written (``Thu Sep 10 00:00:00 +0200 2009`` ->
+    ``2009-09-10``), without time-zone conversion: the scraper wrote the *creation day* at local
+    midnight, so converting to UTC would move every cable to the day before.
+``bare``
+    Raw cable text with no preamble (text extracted from PlusD PDFs).
+``csv``
+    The community ``cables.csv`` of the 2011 full release: 8 columns ``id, date, refid, origin,
+    classification, references, header, content``, every field double-quoted, fields spanning
+    many lines, no header row (a header row whose first field is ``id`` is skipped if present).
+    Streamed row by row; a 1.7 GB file is never held in memory.
+
+Any of these may be gzip-compressed; gzip is recognised by its magic bytes, not by ``.gz``.
+
+Text normalisation, the same for all formats so the parser sees one shape: bytes are decoded as
+UTF-8 (a UTF-8 BOM is dropped); if that fails, cp1252, then latin-1 (which cannot fail), and the
+encoding used is recorded on the item. CRLF and lone CR become LF. Leading blank lines and trailing
+whitespace of the cable text are removed (the PDF text files start with an empty line; the seed
+layout files have none), so ``text`` starts with the first header line, e.g. ``VZCZC...``.
+Nothing inside the text is changed.
+
+csv escaping decision
+---------------------
+The real ``cables.csv`` was written with backslash escapes (PHP ``addslashes`` style, as the
+people who loaded it into MySQL with ``ESCAPED BY '\\\\'`` and the Ruby scripts that rewrite
+``\\"`` and ``\\'`` before parsing show), while RFC 4180 writers double quotes (``""``). Both are
+accepted, in the same file and even in the same field:
+
+* ``""`` inside a quoted field is one ``"``;
+* ``\\"``, ``\\'`` and ``\\\\`` are one ``"``, ``'`` and ``\\``;
+* a backslash before **any other** character (``\\n`` as two characters, ``C:\\DOCS``, a backslash at
+  the end of a line) is kept as a real backslash, so text that was never backslash-escaped does
+  not lose its backslashes.
+
+The one ambiguity left: a file written *without* backslash escaping whose text holds ``\\"``,
+``\\'`` or ``\\\\`` reads them as escapes (the backslash is dropped, and a ``\\"`` right before the
+closing quote keeps the field open, so that row becomes an error item rather than wrong text).
+Reading the real file's escapes correctly matters more than that rare case.
+
+Rows are framed before they are parsed: a row starts at a line beginning with its id and date
+(``"1","12/28/1966 18:48",``) and ends at the first line end where its quotes are balanced. That is
+what lets a malformed row become one error item: a quote that is never closed only swallows lines
+up to the next row start, and reading resumes there instead of everything after it being out of
+phase. (The price: a cable line inside a quoted field that itself starts with ``"<digits>","<M/D/YYYY
+H:MM>",`` would be taken as a new row. No cable text looks like that.)
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import glob
+import gzip
+import os
+import re
+import zlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cablegraph.errors import CableParseError
+
+__all__ = [
+    "FORMATS",
+    "ExpandedPaths",
+    "RawCable",
+    "count_inputs",
+    "expand_paths",
+    "iter_inputs",
+]
+
+#: Values the ``format`` argument accepts.
+FORMATS = ("auto", "layout", "bare", "csv")
+
+#: Suffixes picked up when walking a directory (files named explicitly or matched by a glob are
+#: read whatever their suffix: the user chose them).
+DIR_SUFFIXES = (".txt", ".csv", ".gz")
+
+#: The csv columns, in order, of the real ``cables.csv``.
+CSV_COLUMNS = ("id", "date", "refid", "origin", "classification", "references", "header", "content")
+
+_SNIFF_BYTES = 64 * 1024
+#: A single-cable file larger than this is refused: the largest cables are a few hundred KB, so a
+#: bigger "cable" is almost surely a csv or an archive read with the wrong format.
+_MAX_TEXT_BYTES = 64 * 1024 * 1024
+#: A csv row larger than this is taken to be a quote that never closes; it is skipped up to the next
+#: row start instead of buffering the rest of a 1.7 GB file.
+_MAX_ROW_BYTES = 32 * 1024 * 1024
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+#: Other containers people are likely to pass by mistake, with what to do about them.
+_FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive: extract it first (the full release is cablegate-*.7z: `7z x`)"),
+    (b"PK\x03\x04", "a zip archive: unzip it first"),
+    (b"BZh", "a bzip2 file: decompress it with `bunzip2` (or recompress with gzip)"),
+    (b"\xfd7zXZ\x00", "an xz file: decompress it with `unxz` (or recompress with gzip)"),
+    (b"%PDF", "a PDF: extract its text first (e.g. `pdftotext -layout`)"),
+)
+
+# --- patterns -------------------------------------------------------------------------------------
+
+#: A reference id alone on line 1: two digits (the year), letters somewhere, no spaces. Loose on
+#: purpose: malformed ids such as ``7575LIBREVILLE1895`` are real and must still be detected.
+_REF_ID_RE = re.compile(r"\d{2}[A-Za-z0-9_.\-]*[A-Za-z][A-Za-z0-9_.\-]*")
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+#: Ruby 1.8 ``Time#to_s`` (what alx/cablegate wrote): ``Thu Sep 10 00:00:00 +0200 2009``.
+_RUBY18_DATE_RE = re.compile(
+    r"(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<day>\d{1,2}) \d{2}:\d{2}:\d{2} "
+    r"(?:[+-]\d{4}|[A-Z]{3,5}) (?P<year>\d{4})"
+)
+#: Ruby 1.9+ ``Time#to_s``: ``2009-09-10 00:00:00 +0200`` (same scraper run with a newer Ruby).
+_RUBY19_DATE_RE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2}) \d{2}:\d{2}:\d{2} (?:[+-]\d{4}|UTC)"
+)
+
+_CSV_DATETIME = r"(?:\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2})?"
+#: The start of a csv row: the id and the date, quoted or not.
+_CSV_ROW_START = rf'"?\d+"?,"?{_CSV_DATETIME}"?,'
+_CSV_ROW_START_RE = re.compile(_CSV_ROW_START)
+_CSV_ROW_START_BRE = re.compile(_CSV_ROW_START.encode("ascii"))
+_CSV_HEADER = r'[ \t]*"?id"?[ \t]*,[ \t]*"?date"?[ \t]*,'
+_CSV_HEADER_RE = re.compile(_CSV_HEADER, re.IGNORECASE)
+_CSV_HEADER_BRE = re.compile(_CSV_HEADER.encode("ascii"), re.IGNORECASE)
+_CSV_DATE_US_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_CSV_DATE_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+#: A backslash and what follows it (the next byte, or nothing at the very end of the data).
+_BACKSLASH_RE = re.compile(rb"\\(.|$)", re.DOTALL)
+#: An escape pair as the csv module sees it after :func:`_protect_backslashes`.
+_ESCAPE_PAIR_RE = re.compile(rb"\\.", re.DOTALL)
+_LEADING_BLANK_LINES_RE = re.compile(r"\A(?:[ \t\f\v]*\n)+")
+_GLOB_MAGIC_RE = re.compile(r"[*?[]")
+
+
+class _CablesCsv(csv.Dialect):
+    """Both quote escapes at once: ``""`` (doublequote) and backslash (escapechar).
+
+    ``strict`` makes the reader reject ``"abc"def`` instead of silently gluing it into a field, so
+    a broken row is reported rather than turned into wrong text.
+    """
+
+    delimiter = ","
+    quotechar = '"'
+    escapechar = "\\"
+    doublequote = True
+    skipinitialspace = False
+    lineterminator = "\n"
+    quoting = csv.QUOTE_MINIMAL
+    strict = True
+
+
+# --- the item -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RawCable:
+    """One cable as read from the inputs, before any parsing of the cable text itself.
+
+    The metadata fields carry what the *container* says about the cable (the layout preamble, the
+    csv columns), kept apart from ``text`` so the parser can compare the two: where they disagree
+    (an origin on the page that is not the FM line, a classification banner that differs) that is
+    worth knowing, and it cannot be seen once they are merged.
+    """
+
+    source: str
+    """Where it came from: the path as named, or ``path#row=12`` for a csv row (1-based data row)."""
+    format: str
+    """``layout`` | ``bare`` | ``csv``."""
+    text: str
+    """The raw cable text: header then body (layout: lines 6+; csv: ``header + "\\n" + content``)."""
+    reference_id: str | None = None
+    """From the layout preamble or the csv ``refid`` column, as written (may be malformed)."""
+    title: str | None = None
+    """Layout line 2 when it is not empty (alx/cablegate's own files put the subject there)."""
+    file_date: str | None = None
+    """ISO date: layout line 3 as written (no time-zone conversion), or the csv date's day."""
+    created: str | None = None
+    """csv only: the date column as an ISO date-time, e.g. ``1966-12-28T18:48``."""
+    classification: str | None = None
+    origin: str | None = None
+    csv_references: list[str] | None = None
+    """csv only: the ``|``-separated references column split into ids ([] when empty)."""
+    encoding: str = "utf-8"
+    """The encoding the bytes were decoded with: ``utf-8``, ``cp1252`` or ``latin-1``."""
+
+
+# --- expanding user inputs ------------------------------------------------------------------------
+
+
+class ExpandedPaths(list[Path]):
+    """The files to read (a plain ``list[Path]``), plus the inputs that named nothing readable.
+
+    A list subclass so callers that only want the files use it as a list, while ``problems`` keeps
+    the missing paths and empty globs as error items: :func:`iter_inputs` puts those in the stream,
+    and a CLI can show them before starting a long run. Nothing is raised, so one mistyped path does
+    not cancel a run over everything else.
+    """
+
+    __slots__ = ("problems",)
+
+    def __init__(self, files: Iterable[Path] = (), problems: Iterable[CableParseError] = ()) -> None:
+        super().__init__(files)
+        self.problems: list[CableParseError] = list(problems)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> ExpandedPaths:
+    """Files, directories (recursive) and glob patterns -> sorted unique files.
+
+    Directories are walked recursively for ``*.txt``, ``*.csv`` and ``*.gz`` (hidden files and
+    directories, names starting with ``.``, are skipped; symlinked directories are not followed, so
+    a link loop cannot hang a run). A name that exists is taken literally even if it contains glob
+    characters; otherwise a name with ``*``, ``?`` or ``[`` is expanded with :func:`glob.glob`
+    (``**`` is recursive). The result is sorted by path and deduplicated by the real path, so the
+    same file named twice (or via two globs) is read once and runs are reproducible.
+
+    A path that does not exist, a glob that matches nothing, or a directory that cannot be listed
+    goes to ``.problems`` as a :class:`CableParseError` instead of raising.
+    """
+    found: dict[str, Path] = {}
+    problems: list[CableParseError] = []
+
+    def add(path: Path) -> None:
+        try:
+            key = os.path.realpath(path)
+        except (OSError, ValueError):
+            key = os.path.abspath(path)
+        found.setdefault(key, path)
+
+    for item in _as_path_list(paths):
+        name = os.fspath(item)
+        path = Path(name).expanduser()
+        if not name.strip():
+            problems.append(CableParseError("an empty string was given as a path", source=repr(name)))
+        elif path.is_dir():
+            for file in _walk(path, problems):
+                add(file)
+        elif path.exists():
+            add(path)
+        elif _GLOB_MAGIC_RE.search(name):
+            matches = sorted(glob.glob(os.path.expanduser(name), recursive=True))
+            if not matches:
+                problems.append(CableParseError("glob pattern matched no files", source=name))
+            for match in matches:
+                mpath = Path(match)
+                if mpath.is_dir():
+                    for file in _walk(mpath, problems):
+                        add(file)
+                elif mpath.exists():
+                    add(mpath)
+        elif path.is_symlink():
+            problems.append(CableParseError("path is a broken symbolic link", source=name))
+        else:
+            problems.append(
+                CableParseError("path does not exist: check the spelling and the working directory",
+                                source=name)
+            )
+    return ExpandedPaths(sorted(found.values(), key=str), problems)
+
+
+def _as_path_list(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+) -> list[str | os.PathLike[str]]:
+    """Accept one path as well as many: ``iter_inputs("x.txt")`` would otherwise read 5 one-letter paths."""
+    if isinstance(paths, str | os.PathLike):
+        return [paths]
+    return list(paths)
+
+
+def _walk(top: Path, problems: list[CableParseError]) -> Iterator[Path]:
+    def onerror(exc: OSError) -> None:
+        problems.append(CableParseError(f"cannot list directory: {exc.strerror or exc}",
+                                        source=str(exc.filename or top)))
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if not filename.startswith(".") and filename.lower().endswith(DIR_SUFFIXES):
+                yield Path(dirpath) / filename
+
+
+# --- public entry points --------------------------------------------------------------------------
+
+
+def iter_inputs(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], format: str = "auto"
+) -> Iterator[RawCable | CableParseError]:
+    """Stream every cable found in ``paths``, with every problem as an error item in between.
+
+    The inputs are expanded with :func:`expand_paths`; its problems (missing paths, empty globs)
+    come first, then the files in sorted order. A layout or bare file gives exactly one item; a
+    csv file gives one item per row (and one per stretch of lines that belong to no row). Nothing
+    is raised for bad input, so a caller can count, quarantine and continue.
+
+    ``format`` is ``"auto"`` (detect per file from its first lines) or forces ``"layout"``,
+    ``"bare"`` or ``"csv"`` for every file. An unknown value raises :class:`ValueError` at once
+    (it is a programming error, not a data problem).
+    """
+    _check_format(format)
+    expanded = expand_paths(paths)
+    return _iter_expanded(expanded, format)
+
+
+def count_inputs(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], format: str = "auto"
+) -> int | None:
+    """How many items :func:`iter_inputs` will yield, or ``None`` when that is unknown.
+
+    Cheap enough for a progress bar: it looks at the first bytes of each file only. Layout and
+    bare files give one item each (problems included); a csv file's row count is unknown without
+    reading the whole file, so any csv input makes the answer ``None``.
+    """
+    _check_format(format)
+    if format == "csv":
+        return None
+    expanded = expand_paths(paths)
+    if format == "auto":
+        for path in expanded:
+            if _sniff_is_csv(path):
+                return None
+    return len(expanded) + len(expanded.problems)
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+
+
+def _iter_expanded(expanded: ExpandedPaths, format: str) -> Iterator[RawCable | CableParseError]:
+    yield from expanded.problems
+    for path in expanded:
+        yield from _iter_file(path, format)
+
+
+# --- one file -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[BinaryIO]:
+    """Open ``path`` for reading bytes, transparently gunzipping when the magic bytes say gzip."""
+    with open(path, "rb") as raw:
+        magic = raw.read(2)
+        raw.seek(0)
+        if magic == _GZIP_MAGIC:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+                yield gz  # type: ignore[misc]
+        else:
+            yield raw
+
+
+def _sniff_is_csv(path: Path) -> bool:
+    """Whether ``path`` would be read as csv in auto mode (unreadable files count as not csv)."""
+    try:
+        with _open_binary(path) as stream:
+            head = stream.readline(_SNIFF_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return _looks_like_csv(_strip_bom(head).decode("utf-8", "replace"))
+
+
+def _iter_file(path: Path, format: str) -> Iterator[RawCable | CableParseError]:
+    source = str(path)
+    try:
+        with _open_binary(path) as stream:
+            head = stream.read(_SNIFF_BYTES)
+            gz = isinstance(stream, gzip.GzipFile)
+            problem = _check_head(head, source, gz)
+            if problem is not None:
+                yield problem
+                return
+            head_text = _normalise_newlines(_strip_bom(head).decode("utf-8", "replace"))
+            fmt = format if format != "auto" else _detect_format(head_text)
+            if format == "auto" and fmt != "csv" and _is_csv_name(path):
+                yield CableParseError(
+                    "file is named .csv but its first line is neither a cables.csv row "
+                    '("1","12/28/1966 18:48",...) nor its header; pass format="csv" to read it anyway',
+                    source=source,
+                )
+                return
+            if fmt == "csv":
+                yield from _iter_csv(_chain_lines(head, stream), source)
+                return
+            data = head + stream.read(_MAX_TEXT_BYTES + 1 - len(head))
+    except _READ_ERRORS as exc:
+        yield _read_error(exc, source)
+        return
+    if len(data) > _MAX_TEXT_BYTES:
+        yield CableParseError(
+            f"file is larger than {_MAX_TEXT_BYTES // 2**20} MB, too big to be one cable; "
+            'if it is a cables.csv, pass format="csv"',
+            source=source,
+        )
+        return
+    text, encoding = _decode(data)
+    text = _normalise_newlines(text)
+    if fmt == "layout":
+        yield _parse_layout(text, source, encoding)
+    else:
+        yield _make_bare(text, source, encoding)
+
+
+def _check_head(head: bytes, source: str, gz: bool) -> CableParseError | None:
+    """Refuse empty and binary files early, with a reason that says what they are."""
+    if not head:
+        what = "gzip stream decompresses to nothing" if gz else "file is empty"
+        return CableParseError(what, source=source)
+    for magic, what in _FOREIGN_MAGIC:
+        if head.startswith(magic):
+            return CableParseError(f"file is {what}", source=source)
+    if b"\x00" in head:
+        return CableParseError(
+            "file contains NUL bytes: it is binary, or UTF-16 text (convert it to UTF-8)", source=source
+        )
+    if not head.strip():
+        return CableParseError("file holds only whitespace", source=source)
+    return None
+
+
+def _is_csv_name(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".csv", ".csv.gz"))
+
+
+_READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def _read_error(exc: BaseException, source: str, where: str = "") -> CableParseError:
+    """Turn an I/O or decompression failure into a reason that says what to do."""
+    at = f" {where}" if where else ""
+    if isinstance(exc, EOFError):
+        reason = (f"gzip stream is truncated{at}: the file ends before the compressed data does; "
+                  "re-download it")
+    elif isinstance(exc, gzip.BadGzipFile | zlib.error):
+        reason = f"gzip stream is corrupt{at} ({exc}): re-download the file"
+    elif isinstance(exc, PermissionError):
+        reason = "cannot read the file: permission denied (check its permissions)"
+    elif isinstance(exc, FileNotFoundError):
+        reason = "file disappeared before it could be read"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "path is a directory, not a file"
+    elif isinstance(exc, OSError):
+        reason = f"cannot read the file{at}: {exc.strerror or exc}"
+    else:  # pragma: no cover - _READ_ERRORS lists every type handled above
+        reason = f"cannot read the file{at}: {exc}"
+    return CableParseError(reason, source=source)
+
+
+def _detect_format(head_text: str) -> str:
+    """``csv`` | ``layout`` | ``bare`` from the first lines (already BOM-stripped, LF-only).
+
+    Layout needs a reference-id-like line 1 *and* a date: on line 3 as specified, or on line 2 (the
+    title line went missing), or a file that stops before line 3. The last two are still read as
+    layout so the layout reader can say what is wrong with the preamble instead of the preamble
+    silently becoming part of a "bare" cable text.
+    """
+    lines = head_text.split("\n", 3)
+    first = lines[0]
+    if _looks_like_csv(first):
+        return "csv"
+    id_like = len(first.strip()) <= 64 and _REF_ID_RE.fullmatch(first.strip())
+    dated = len(lines) < 3 or _parse_ruby_date(lines[2].strip()) or _parse_ruby_date(lines[1].strip())
+    return "layout" if id_like and dated else "bare"
+
+
+def _looks_like_csv(first_line: str) -> bool:
+    return bool(
+        _CSV_HEADER_RE.match(first_line)
+        or _CSV_ROW_START_RE.match(first_line)
+        or (first_line.startswith('"') and first_line.count('","') >= len(CSV_COLUMNS) - 1)
+    )
+
+
+def _strip_bom(data: bytes) -> bytes:
+    return data[len(_UTF8_BOM):] if data.startswith(_UTF8_BOM) else data
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8, else cp1252 (Windows-made files), else latin-1 (never fails); returns (text, encoding)."""
+    data = _strip_bom(data)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _trim_text(text: str) -> str:
+    """Drop leading blank lines and trailing whitespace; keep the first line's indentation."""
+    return _LEADING_BLANK_LINES_RE.sub("", text).rstrip()
+
+
+def _parse_ruby_date(value: str) -> str | None:
+    """``Thu Sep 10 00:00:00 +0200 2009`` (or Ruby 1.9's ``2009-09-10 00:00:00 +0200``) -> ISO date.
+
+    The calendar date is taken as written; the time and offset are ignored on purpose (see the
+    module docstring). Returns None when it is not such a date or not a real calendar day.
+    """
+    m = _RUBY18_DATE_RE.fullmatch(value)
+    if m:
+        month = _MONTHS.get(m["mon"])
+        if month is None:
+            return None
+        year, day = int(m["year"]), int(m["day"])
+    else:
+        m = _RUBY19_DATE_RE.fullmatch(value)
+        if not m:
+            return None
+        year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _parse_layout(text: str, source: str, encoding: str) -> RawCable | CableParseError:
+    lines = text.split("\n")
+    if len(lines) < 5:
+        return CableParseError(
+            f"layout preamble is cut short: {len(lines)} of its 5 lines (reference id, title, date, "
+            "classification, origin) and no cable text; the file is incomplete",
+            source=source,
+        )
+    reference_id = lines[0].strip()
+    if not reference_id:
+        return CableParseError("layout line 1 (the reference id) is empty", source=source)
+    file_date = _parse_ruby_date(lines[2].strip())
+    if file_date is None:
+        if _parse_ruby_date(lines[1].strip()):
+            reason = ("layout preamble is cut short: the date is on line 2, not line 3 "
+                      "(the title line is missing, even an empty one is needed)")
+        else:
+            reason = (f"layout line 3 should be a date like 'Thu Sep 10 00:00:00 +0200 2009', found "
+                      f"{lines[2].strip()[:80]!r}; if the file has no preamble, pass format=\"bare\"")
+        return CableParseError(reason, source=source, reference_id=reference_id)
+    body = _trim_text("\n".join(lines[5:]))
+    if not body:
+        return CableParseError(
+            "layout file has its 5-line preamble but no cable text after it", source=source,
+            reference_id=reference_id,
+        )
+    return RawCable(
+        source=source,
+        format="layout",
+        text=body,
+        reference_id=reference_id,
+        title=lines[1].strip() or None,
+        file_date=file_date,
+        classification=lines[3].strip() or None,
+        origin=lines[4].strip() or None,
+        encoding=encoding,
+    )
+
+
+def _make_bare(text: str, source: str, encoding: str) -> RawCable | CableParseError:
+    body = _trim_text(text)
+    if not body:
+        return CableParseError("file holds only whitespace", source=source)
+    return RawCable(source=source, format="bare", text=body, encoding=encoding)
+
+
+# --- csv ------------------------------------------------------------------------------------------
+
+
+def _chain_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of ``head`` followed by the rest of ``stream``, as if it had never been peeked at."""
+    start = 0
+    while True:
+        end = head.find(b"\n", start)
+        if end < 0:
+            break
+        yield head[start:end + 1]
+        start = end + 1
+    tail = head[start:]
+    if tail:
+        yield tail + stream.readline()
+    yield from stream
+
+
+def _protect_backslashes(line: bytes) -> bytes:
+    """Make the csv module's escapechar do what the module docstring promises.
+
+    The csv module turns a backslash followed by *any* character into that character. Only
+    ``\\"``, ``\\'`` and ``\\\\`` are escapes here, so every other backslash is doubled first and
+    comes out of the reader as the single backslash that was in the text.
+    """
+    if b"\\" not in line:
+        return line
+    return _BACKSLASH_RE.sub(_keep_or_double, line)
+
+
+def _keep_or_double(m: re.Match[bytes]) -> bytes:
+    nxt = m.group(1)
+    return m.group(0) if nxt in (b'"', b"'", b"\\") else b"\\\\" + nxt
+
+
+def _unescaped_quotes(line: bytes) -> int:
+    if b"\\" in line:
+        line = _ESCAPE_PAIR_RE.sub(b"", line)
+    return line.count(b'"')
+
+
+def _raise_field_size_limit() -> None:
+    # Cable bodies run to hundreds of KB; the csv module's default limit is 128 KB.
+    if csv.field_size_limit() < 2 * _MAX_ROW_BYTES:
+        csv.field_size_limit(2 * _MAX_ROW_BYTES)
+
+
+def _iter_csv(lines: Iterator[bytes], source: str) -> Iterator[RawCable | CableParseError]:
+    """Frame rows (see the module docstring), parse each on its own, keep going past bad ones."""
+    _raise_field_size_limit()
+    return _CsvFramer(source).run(lines)
+
+
+class _CsvFramer:
+    """Cuts a stream of csv lines into rows and turns each into an item.
+
+    A row is open from a row-start line until its quotes balance at a line end. A line inside an
+    open row that looks like a row start is only *remembered*: cable texts do contain such lines
+    (55 partial-extract cables in the corpus quote a csv row like ``12055,11/12/2003 16:26,03THE
+    HAGUE2835,...`` in their body). Only if the row then fails (does not parse, grows too large, or
+    runs into the end of the file) is it cut at the first remembered line: the part before becomes
+    an "unterminated quote" error and the lines from there on are read again as new rows.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.row = 0  # data rows started so far; sources number them from 1
+        self.buf: list[bytes] = []
+        self.buf_size = 0
+        self.buf_first_line = 0
+        self.open_quotes = 0  # unescaped quotes in buf, mod 2
+        self.candidates: list[int] = []  # indexes in buf of lines that look like a row start
+        self.pending: deque[tuple[int, bytes]] = deque()  # lines to read again after a cut
+        self.junk_first = 0  # first line of a stretch that belongs to no row (0: none)
+        self.junk_last = 0
+        self.skipping = False  # after an oversized row: drop lines up to the next row start
+        self.seen_content = False
+        self.items = 0
+
+    def run(self, lines: Iterator[bytes]) -> Iterator[RawCable | CableParseError]:
+        it = iter(lines)
+        line_no = 0
+        exhausted = False
+        while True:
+            if self.pending:
+                number, line = self.pending.popleft()
+            elif not exhausted:
+                try:
+                    raw = next(it)
+                except StopIteration:
+                    exhausted = True
+                    continue
+                except _READ_ERRORS as exc:
+                    where = f"after line {line_no}" + (f" (in row {self.row})" if self.buf else "")
+                    yield _read_error(exc, self.source, where)
+                    return
+                line_no += 1
+                number, line = line_no, _prepare_csv_line(raw, first=line_no == 1)
+            elif self.buf:
+                if self.candidates:
+                    yield self._cut()
+                else:
+                    yield self._unterminated("the end of the file (is the file truncated?)")
+                    self._reset()
+                continue
+            else:
+                break
+            yield from self._feed(number, line)
+        if self.junk_first:
+            yield self._junk_error()
+        if self.items == 0:
+            empty = "has a header row but no rows" if self.seen_content else "holds no rows"
+            reason = f"csv file {empty}"
+            yield CableParseError(reason, source=self.source)
+
+    def _feed(self, number: int, line: bytes) -> Iterator[RawCable | CableParseError]:
+        if self.buf:
+            if _CSV_ROW_START_BRE.match(line):
+                self.candidates.append(len(self.buf))
+            self.buf.append(line)
+            self.buf_size += len(line)
+            self.open_quotes = (self.open_quotes + _unescaped_quotes(line)) % 2
+        else:
+            if not line.strip():
+                return
+            if not self.seen_content:
+                self.seen_content = True
+                if _CSV_HEADER_BRE.match(line):
+                    return
+            if not _CSV_ROW_START_BRE.match(line):
+                if not self.skipping:
+                    self.junk_first = self.junk_first or number
+                    self.junk_last = number
+                return
+            self.skipping = False
+            if self.junk_first:
+                yield self._junk_error()
+            self.row += 1
+            self.buf, self.buf_size, self.buf_first_line = [line], len(line), number
+            self.open_quotes = _unescaped_quotes(line) % 2
+
+        if not self.open_quotes:
+            item = _parse_csv_row(b"".join(self.buf), self.source, self.row, self.buf_first_line)
+            if isinstance(item, CableParseError) and self.candidates:
+                yield self._cut()
+            else:
+                self.items += 1
+                self._reset()
+                yield item
+        elif self.buf_size > _MAX_ROW_BYTES:
+            if self.candidates:
+                yield self._cut()
+            else:
+                self.items += 1
+                yield CableParseError(
+                    f"row {self.row} (from line {self.buf_first_line}) grew past {_MAX_ROW_BYTES // 2**20} "
+                    "MB without its quoted fields closing; skipped up to the next row start",
+                    source=f"{self.source}#row={self.row}",
+                )
+                self._reset()
+                self.skipping = True
+
+    def _cut(self) -> CableParseError:
+        """End the open row at its first row-start-like line; queue the rest to be read again."""
+        cut = self.candidates[0]
+        rest = self.buf[cut:]
+        first = self.buf_first_line + cut
+        error = self._unterminated(f"the next row starts (line {first})")
+        self._reset()
+        self.pending.extendleft(reversed([(first + i, line) for i, line in enumerate(rest)]))
+        return error
+
+    def _reset(self) -> None:
+        self.buf, self.buf_size, self.open_quotes, self.candidates = [], 0, 0, []
+
+    def _unterminated(self, end: str) -> CableParseError:
+        self.items += 1
+        return CableParseError(
+            f"row {self.row} (from line {self.buf_first_line}): a quoted field is never closed before "
+            f"{end}; the row is skipped",
+            source=f"{self.source}#row={self.row}",
+        )
+
+    def _junk_error(self) -> CableParseError:
+        first, last = self.junk_first, self.junk_last
+        self.junk_first = 0
+        self.items += 1
+        span = f"line {first}" if first == last else f"lines {first}-{last}"
+        hint = " (is this file really a cables.csv?)" if self.row == 0 else ""
+        return CableParseError(
+            f"{span} belong to no row: a row must start with its id and date, like "
+            f'"1","12/28/1966 18:48",...{hint}',
+            source=f"{self.source}#lines={first}-{last}",
+        )
+
+
+def _prepare_csv_line(line: bytes, first: bool) -> bytes:
+    """BOM off the first line, CRLF -> LF, backslashes made unambiguous for the csv module."""
+    if first:
+        line = _strip_bom(line)
+    if line.endswith(b"\r\n"):
+        line = line[:-2] + b"\n"
+    return _protect_backslashes(line)
+
+
+def _parse_csv_row(data: bytes, source: str, row: int, first_line: int) -> RawCable | CableParseError:
+    row_source = f"{source}#row={row}"
+    where = f"row {row} (from line {first_line})"
+    text, encoding = _decode(data)
+    try:
+        parsed = list(csv.reader([text], dialect=_CablesCsv))
+    except csv.Error as exc:
+        return CableParseError(
+            f"{where}: broken quoting ({exc}); an inner quote is probably not escaped", source=row_source
+        )
+    if len(parsed) != 1 or len(parsed[0]) != len(CSV_COLUMNS):
+        n = sum(len(r) for r in parsed)
+        return CableParseError(
+            f"{where}: has {n} fields, expected {len(CSV_COLUMNS)} ({', '.join(CSV_COLUMNS)})",
+            source=row_source,
+        )
+    fields = [_normalise_newlines(f) for f in parsed[0]]
+    _id, date, refid, origin, classification, references, header, content = fields
+    reference_id = refid.strip() or None
+    created = _parse_csv_date(date.strip())
+    if created is None:
+        return CableParseError(
+            f"{where}: date {date.strip()[:40]!r} is not M/D/YYYY H:MM", source=row_source,
+            reference_id=reference_id,
+        )
+    if reference_id is None:
+        return CableParseError(f"{where}: the refid column is empty", source=row_source)
+    header_text, content_text = _trim_text(header), _trim_text(content)
+    cable_text = "\n".join(part for part in (header_text, content_text) if part)
+    if not cable_text:
+        return CableParseError(
+            f"{where}: both header and content are empty", source=row_source, reference_id=reference_id
+        )
+    return RawCable(
+        source=row_source,
+        format="csv",
+        text=cable_text,
+        reference_id=reference_id,
+        file_date=created[:10],
+        created=created,
+        classification=classification.strip() or None,
+        origin=origin.strip() or None,
+        csv_references=[r.strip() for r in references.split("|") if r.strip()],
+        encoding=encoding,
+    )
+
+
+def _parse_csv_date(value: str) -> str | None:
+    """``12/28/1966 18:48`` -> ``1966-12-28T18:48`` (seconds kept only when present)."""
+    m = _CSV_DATE_US_RE.fullmatch(value)
+    if m:
+        month, day, year = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _CSV_DATE_ISO_RE.fullmatch(value)
+        if not m:
+            return None
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    hour, minute = int(m[4]), int(m[5])
+    second = int(m[6]) if m[6] else None
+    try:
+        stamp = dt.datetime(year, month, day, hour, minute, second or 0)
+    except ValueError:
+        return None
+    return stamp.isoformat(timespec="seconds" if second is not None else "minutes")
