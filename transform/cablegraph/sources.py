@@ -38,28 +38,33 @@ Nothing inside the text is changed.
 
 csv escaping decision
 ---------------------
-The real ``cables.csv`` was written with backslash escapes (PHP ``addslashes`` style, as the
-people who loaded it into MySQL with ``ESCAPED BY '\\\\'`` and the Ruby scripts that rewrite
-``\\"`` and ``\\'`` before parsing show), while RFC 4180 writers double quotes (``""``). Both are
-accepted, in the same file and even in the same field:
+The real ``cables.csv`` was written with backslash escapes (PHP ``addslashes`` style: the people who
+loaded it into MySQL used ``ESCAPED BY '\\\\'`` and Ruby scripts rewrite its ``\\"`` and ``\\'``
+before parsing), while RFC 4180 writers (pandas, Python's csv, spreadsheets) double quotes (``""``).
+Both are accepted, in the same file and even in the same field:
 
 * ``""`` inside a quoted field is one ``"``;
 * ``\\"``, ``\\'`` and ``\\\\`` are one ``"``, ``'`` and ``\\``;
-* a backslash before **any other** character (``\\n`` as two characters, ``C:\\DOCS``, a backslash at
-  the end of a line) is kept as a real backslash, so text that was never backslash-escaped does
-  not lose its backslashes.
+* a backslash before **any other** character is kept as a real backslash. Cable texts do hold
+  backslashes: 63 corpus cables end lines with ``\\`` (a MySQL dump quoted inside the page) and
+  09STATE15113 contains ``World\\'s``; dropping them silently would change the text.
 
-The one ambiguity left: a file written *without* backslash escaping whose text holds ``\\"``,
-``\\'`` or ``\\\\`` reads them as escapes (the backslash is dropped, and a ``\\"`` right before the
-closing quote keeps the field open, so that row becomes an error item rather than wrong text).
-Reading the real file's escapes correctly matters more than that rare case.
+Left ambiguous by the format itself: in a file written *without* backslash escaping, a ``\\`` right
+before a quote (a line ending in ``\\`` that ends a field writes ``...\\"``) would read as an escaped
+quote. So each file is watched for proof of its style: ``\\"`` followed by a character that cannot
+follow a closing quote proves backslash escaping (and wins for good: mixed files are read with both);
+``""`` inside a field after a character no backslash writer puts there (``x""``) proves RFC 4180, and
+from then on, while no backslash proof has been seen, backslashes are plain text. Until either proof
+turns up the real file's style is assumed. Written out from the 6,117 corpus cables, the backslash
+style, RFC 4180 with all fields quoted and RFC 4180 with minimal quoting all read back identical.
 
 Rows are framed before they are parsed: a row starts at a line beginning with its id and date
-(``"1","12/28/1966 18:48",``) and ends at the first line end where its quotes are balanced. That is
-what lets a malformed row become one error item: a quote that is never closed only swallows lines
-up to the next row start, and reading resumes there instead of everything after it being out of
-phase. (The price: a cable line inside a quoted field that itself starts with ``"<digits>","<M/D/YYYY
-H:MM>",`` would be taken as a new row. No cable text looks like that.)
+(``"1","12/28/1966 18:48",`` or unquoted ``1,12/28/1966 18:48,``) and ends at the first line end
+where its quotes are balanced. That is what lets a malformed row become one error item: if a row
+fails, it is cut at the first line inside it that looks like a row start, and reading resumes there
+instead of everything after it being out of phase. A row that parses is never cut, which matters:
+55 partial-extract cables in the corpus quote csv rows (``12055,11/12/2003 16:26,03THEHAGUE2835,...``)
+inside their own text.
 """
 
 from __future__ import annotations
@@ -68,15 +73,15 @@ import csv
 import datetime as dt
 import glob
 import gzip
+import io
 import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from cablegraph.errors import CableParseError
 
@@ -148,8 +153,15 @@ _CSV_DATE_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::
 
 #: A backslash and what follows it (the next byte, or nothing at the very end of the data).
 _BACKSLASH_RE = re.compile(rb"\\(.|$)", re.DOTALL)
-#: An escape pair as the csv module sees it after :func:`_protect_backslashes`.
+#: An escape pair: a backslash and the byte after it (for counting the quotes that really quote).
 _ESCAPE_PAIR_RE = re.compile(rb"\\.", re.DOTALL)
+#: Proof a file uses backslash escapes: ``\"`` followed by something that cannot follow a closing
+#: quote (in RFC 4180 that would be a syntax error). ``\'`` is no proof: real cable texts contain it
+#: (09STATE15113 has ``World\'s`` on the WikiLeaks page itself).
+_BACKSLASH_STYLE_RE = re.compile(rb"\\\"[^,\"\r\n]")
+#: Proof a file doubles quotes: ``""`` right after a character a backslash writer would never put
+#: there (an empty field ``,"",`` starts after a comma; ``\""`` is an escaped quote then a quote).
+_RFC_STYLE_RE = re.compile(rb'[^,\\\n]""')
 _LEADING_BLANK_LINES_RE = re.compile(r"\A(?:[ \t\f\v]*\n)+")
 _GLOB_MAGIC_RE = re.compile(r"[*?[]")
 
@@ -169,6 +181,12 @@ class _CablesCsv(csv.Dialect):
     lineterminator = "\n"
     quoting = csv.QUOTE_MINIMAL
     strict = True
+
+
+class _RfcCsv(_CablesCsv):
+    """RFC 4180 only: ``""`` is a quote and a backslash is just a backslash."""
+
+    escapechar = None
 
 
 # --- the item -------------------------------------------------------------------------------------
@@ -250,33 +268,40 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str
 
     for item in _as_path_list(paths):
         name = os.fspath(item)
-        path = Path(name).expanduser()
-        if not name.strip():
-            problems.append(CableParseError("an empty string was given as a path", source=repr(name)))
-        elif path.is_dir():
-            for file in _walk(path, problems):
-                add(file)
-        elif path.exists():
-            add(path)
-        elif _GLOB_MAGIC_RE.search(name):
-            matches = sorted(glob.glob(os.path.expanduser(name), recursive=True))
-            if not matches:
-                problems.append(CableParseError("glob pattern matched no files", source=name))
-            for match in matches:
-                mpath = Path(match)
-                if mpath.is_dir():
-                    for file in _walk(mpath, problems):
-                        add(file)
-                elif mpath.exists():
-                    add(mpath)
-        elif path.is_symlink():
-            problems.append(CableParseError("path is a broken symbolic link", source=name))
-        else:
-            problems.append(
-                CableParseError("path does not exist: check the spelling and the working directory",
-                                source=name)
-            )
+        try:
+            _expand_one(name, add, problems)
+        except OSError as exc:  # e.g. a path inside a directory we may not enter
+            problems.append(CableParseError(f"cannot access path: {exc.strerror or exc}", source=name))
     return ExpandedPaths(sorted(found.values(), key=str), problems)
+
+
+def _expand_one(name: str, add: Callable[[Path], None], problems: list[CableParseError]) -> None:
+    """One user input -> files passed to ``add``, or a problem; see :func:`expand_paths`."""
+    path = Path(name).expanduser()
+    if not name.strip():
+        problems.append(CableParseError("an empty string was given as a path", source=repr(name)))
+    elif path.is_dir():
+        for file in _walk(path, problems):
+            add(file)
+    elif path.exists():
+        add(path)
+    elif _GLOB_MAGIC_RE.search(name):
+        matches = sorted(glob.glob(os.path.expanduser(name), recursive=True))
+        if not matches:
+            problems.append(CableParseError("glob pattern matched no files", source=name))
+        for match in matches:
+            mpath = Path(match)
+            if mpath.is_dir():
+                for file in _walk(mpath, problems):
+                    add(file)
+            elif mpath.exists():
+                add(mpath)
+    elif path.is_symlink():
+        problems.append(CableParseError("path is a broken symbolic link", source=name))
+    else:
+        problems.append(CableParseError(
+            "path does not exist: check the spelling and the working directory", source=name
+        ))
 
 
 def _as_path_list(
@@ -357,14 +382,14 @@ def _iter_expanded(expanded: ExpandedPaths, format: str) -> Iterator[RawCable | 
 
 
 @contextmanager
-def _open_binary(path: Path) -> Iterator[BinaryIO]:
+def _open_binary(path: Path) -> Iterator[io.BufferedIOBase]:
     """Open ``path`` for reading bytes, transparently gunzipping when the magic bytes say gzip."""
     with open(path, "rb") as raw:
         magic = raw.read(2)
         raw.seek(0)
         if magic == _GZIP_MAGIC:
             with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
-                yield gz  # type: ignore[misc]
+                yield gz
         else:
             yield raw
 
@@ -383,7 +408,9 @@ def _iter_file(path: Path, format: str) -> Iterator[RawCable | CableParseError]:
     source = str(path)
     try:
         with _open_binary(path) as stream:
-            head = stream.read(_SNIFF_BYTES)
+            head, head_error = _read_head(stream)
+            if head_error is not None and not head:
+                raise head_error
             gz = isinstance(stream, gzip.GzipFile)
             problem = _check_head(head, source, gz)
             if problem is not None:
@@ -399,8 +426,10 @@ def _iter_file(path: Path, format: str) -> Iterator[RawCable | CableParseError]:
                 )
                 return
             if fmt == "csv":
-                yield from _iter_csv(_chain_lines(head, stream), source)
+                yield from _iter_csv(_chain_lines(head, stream, head_error), source)
                 return
+            if head_error is not None:
+                raise head_error
             data = head + stream.read(_MAX_TEXT_BYTES + 1 - len(head))
     except _READ_ERRORS as exc:
         yield _read_error(exc, source)
@@ -474,7 +503,7 @@ def _detect_format(head_text: str) -> str:
     layout so the layout reader can say what is wrong with the preamble instead of the preamble
     silently becoming part of a "bare" cable text.
     """
-    lines = head_text.split("\n", 3)
+    lines = head_text.rstrip().split("\n", 3)
     first = lines[0]
     if _looks_like_csv(first):
         return "csv"
@@ -543,21 +572,26 @@ def _parse_ruby_date(value: str) -> str | None:
 
 
 def _parse_layout(text: str, source: str, encoding: str) -> RawCable | CableParseError:
-    lines = text.split("\n")
-    if len(lines) < 5:
+    lines = text.rstrip().split("\n")
+    reference_id = lines[0].strip() or None
+    if not reference_id:
         return CableParseError(
-            f"layout preamble is cut short: {len(lines)} of its 5 lines (reference id, title, date, "
-            "classification, origin) and no cable text; the file is incomplete",
+            'layout line 1 (the reference id) is empty; if the file has no preamble, pass format="bare"',
             source=source,
         )
-    reference_id = lines[0].strip()
-    if not reference_id:
-        return CableParseError("layout line 1 (the reference id) is empty", source=source)
+    if len(lines) < 5:
+        return CableParseError(
+            f"layout preamble is cut short: the file ends after line {len(lines)} of the 5 preamble lines "
+            "(reference id, title, date, classification, origin) and has no cable text; the file is "
+            "incomplete, fetch or convert it again",
+            source=source,
+            reference_id=reference_id,
+        )
     file_date = _parse_ruby_date(lines[2].strip())
     if file_date is None:
         if _parse_ruby_date(lines[1].strip()):
             reason = ("layout preamble is cut short: the date is on line 2, not line 3 "
-                      "(the title line is missing, even an empty one is needed)")
+                      "(the title line is missing; it must be there even when empty)")
         else:
             reason = (f"layout line 3 should be a date like 'Thu Sep 10 00:00:00 +0200 2009', found "
                       f"{lines[2].strip()[:80]!r}; if the file has no preamble, pass format=\"bare\"")
@@ -591,8 +625,35 @@ def _make_bare(text: str, source: str, encoding: str) -> RawCable | CableParseEr
 # --- csv ------------------------------------------------------------------------------------------
 
 
-def _chain_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    """The lines of ``head`` followed by the rest of ``stream``, as if it had never been peeked at."""
+def _read_head(stream: io.BufferedIOBase) -> tuple[bytes, BaseException | None]:
+    """Up to ``_SNIFF_BYTES`` for format detection, plus the read error that cut it short, if any.
+
+    Read in pieces so that a gzip stream truncated early still gives the bytes before the cut:
+    the csv rows in them are delivered before the error item, as for a cut further on.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size < _SNIFF_BYTES:
+            # read1: one raw read at most, so bytes read before a failing read are not lost
+            chunk = stream.read1(min(8192, _SNIFF_BYTES - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except _READ_ERRORS as exc:
+        return b"".join(chunks), exc
+    return b"".join(chunks), None
+
+
+def _chain_lines(
+    head: bytes, stream: io.BufferedIOBase, error: BaseException | None = None
+) -> Iterator[bytes]:
+    """The lines of ``head`` followed by the rest of ``stream``, as if it had never been peeked at.
+
+    ``error`` is what cut ``head`` short: it is raised after the head's complete lines (the partial
+    last line is dropped, as a read error drops it further on), so the csv reader reports it.
+    """
     start = 0
     while True:
         end = head.find(b"\n", start)
@@ -600,6 +661,8 @@ def _chain_lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
             break
         yield head[start:end + 1]
         start = end + 1
+    if error is not None:
+        raise error
     tail = head[start:]
     if tail:
         yield tail + stream.readline()
@@ -666,6 +729,9 @@ class _CsvFramer:
         self.skipping = False  # after an oversized row: drop lines up to the next row start
         self.seen_content = False
         self.items = 0
+        #: "backslash" | "rfc" once the file has shown which quote escaping it uses (None: not yet,
+        #: read as backslash, the style of the real cables.csv). See :func:`_parse_csv_row`.
+        self.style: str | None = None
 
     def run(self, lines: Iterator[bytes]) -> Iterator[RawCable | CableParseError]:
         it = iter(lines)
@@ -686,6 +752,7 @@ class _CsvFramer:
                     return
                 line_no += 1
                 number, line = line_no, _prepare_csv_line(raw, first=line_no == 1)
+                self._learn_style(line)
             elif self.buf:
                 if self.candidates:
                     yield self._cut()
@@ -709,7 +776,7 @@ class _CsvFramer:
                 self.candidates.append(len(self.buf))
             self.buf.append(line)
             self.buf_size += len(line)
-            self.open_quotes = (self.open_quotes + _unescaped_quotes(line)) % 2
+            self.open_quotes = (self.open_quotes + self._quotes(line)) % 2
         else:
             if not line.strip():
                 return
@@ -727,10 +794,12 @@ class _CsvFramer:
                 yield self._junk_error()
             self.row += 1
             self.buf, self.buf_size, self.buf_first_line = [line], len(line), number
-            self.open_quotes = _unescaped_quotes(line) % 2
+            self.open_quotes = self._quotes(line) % 2
 
         if not self.open_quotes:
-            item = _parse_csv_row(b"".join(self.buf), self.source, self.row, self.buf_first_line)
+            item = _parse_csv_row(
+                b"".join(self.buf), self.source, self.row, self.buf_first_line, self.style != "rfc"
+            )
             if isinstance(item, CableParseError) and self.candidates:
                 yield self._cut()
             else:
@@ -749,6 +818,26 @@ class _CsvFramer:
                 )
                 self._reset()
                 self.skipping = True
+
+    def _learn_style(self, line: bytes) -> None:
+        """Settle the file's quote escaping on the first unambiguous evidence.
+
+        Backslash evidence wins for good (a file that mixes both is read with both, which the
+        backslash dialect does); ``""`` evidence switches to RFC 4180 only while nothing else was
+        seen. When the switch changes how quotes count, the open row's quote parity is recounted.
+        """
+        if self.style == "backslash" or (b"\\" not in line and b'""' not in line):
+            return
+        before = self.style
+        if b"\\" in line and _BACKSLASH_STYLE_RE.search(line):
+            self.style = "backslash"
+        elif self.style is None and _RFC_STYLE_RE.search(line):
+            self.style = "rfc"
+        if (before == "rfc") != (self.style == "rfc"):
+            self.open_quotes = sum(self._quotes(b) for b in self.buf) % 2
+
+    def _quotes(self, line: bytes) -> int:
+        return line.count(b'"') if self.style == "rfc" else _unescaped_quotes(line)
 
     def _cut(self) -> CableParseError:
         """End the open row at its first row-start-like line; queue the rest to be read again."""
@@ -785,20 +874,29 @@ class _CsvFramer:
 
 
 def _prepare_csv_line(line: bytes, first: bool) -> bytes:
-    """BOM off the first line, CRLF -> LF, backslashes made unambiguous for the csv module."""
+    """BOM off the first line, CRLF -> LF."""
     if first:
         line = _strip_bom(line)
     if line.endswith(b"\r\n"):
         line = line[:-2] + b"\n"
-    return _protect_backslashes(line)
+    return line
 
 
-def _parse_csv_row(data: bytes, source: str, row: int, first_line: int) -> RawCable | CableParseError:
+def _parse_csv_row(
+    data: bytes, source: str, row: int, first_line: int, backslash: bool = True
+) -> RawCable | CableParseError:
+    """One framed row -> a RawCable, or an error saying what is wrong with the row.
+
+    ``backslash`` selects the escaping (module docstring): True reads ``\\"``, ``\\'``, ``\\\\``
+    and ``""``; False reads RFC 4180 only, for files that showed ``""`` and never a backslash escape.
+    """
     row_source = f"{source}#row={row}"
     where = f"row {row} (from line {first_line})"
+    if backslash:
+        data = _protect_backslashes(data)
     text, encoding = _decode(data)
     try:
-        parsed = list(csv.reader([text], dialect=_CablesCsv))
+        parsed = list(csv.reader([text], dialect=_CablesCsv if backslash else _RfcCsv))
     except csv.Error as exc:
         return CableParseError(
             f"{where}: broken quoting ({exc}); an inner quote is probably not escaped", source=row_source

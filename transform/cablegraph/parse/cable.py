@@ -16,7 +16,7 @@ from cablegraph.parse.authority import parse_authority
 from cablegraph.parse.banner import caveats_in, find_banner
 from cablegraph.parse.header import parse_header
 from cablegraph.parse.ids import canonical_id, repair_id, split_id, year_from_two_digits
-from cablegraph.parse.references import parse_references
+from cablegraph.parse.references import Citing, parse_references
 from cablegraph.parse.tags import find_tags_block, parse_tags
 from cablegraph.record import CableRecord
 from cablegraph.sources import RawCable
@@ -52,10 +52,16 @@ def _parse(raw: RawCable) -> CableRecord:
     if len(text) > MAX_TEXT:
         raise CableParseError(f"the text is {len(text):,} characters, more than any cable ({MAX_TEXT:,})",
                               source=raw.source, reference_id=raw.reference_id)
-    banner = find_banner(text)
-    header_zone = text[: banner.start] if banner else text[:4000]
-    header = parse_header(header_zone)
-    body = body_parts.remove_page_lines(text[banner.end:] if banner else text)
+    work = normalize(text)
+    banner = find_banner(work)
+    header = parse_header(work[: banner.start] if banner else work[:4000])
+    if banner and header.transmission_id is None and not header.from_:
+        # Printed from a mailbox (`Cable Text: ... S E C R E T TRIPOLI 00498`): the banner comes first.
+        header = parse_header(work[banner.end: banner.end + 6000])
+    if header.dtg is None:
+        # Old AMHS extracts carry the prosign and DTG only in later sections' headers.
+        header.fill_dtg_from(work)
+    body = body_parts.remove_page_lines(work[banner.end:] if banner else work)
 
     record = CableRecord(reference_id="", text=text, source=raw.source)
     _identify(record, raw, banner, header)
@@ -88,19 +94,24 @@ def _parse(raw: RawCable) -> CableRecord:
 
     record.tags = parse_tags(find_tags_block(front))
     record.subject = body_parts.subject_of(front) or header.glued_subject or raw.title
-    citing_year = _year(record)
-    record.references = parse_references(body_parts.ref_block(front), citing_year)
+    record.references = parse_references(body_parts.ref_block(front), _citing(record))
 
     main, signer = body_parts.split_signer(body)
     record.paragraphs = body_parts.paragraphs_of(main[preamble_end:] if first_paragraph else "")
+    titles = body_parts.headings(main) if first_paragraph else []
     record.signer = signer
     if signer:
         record.signer_name = tables.signer_name(signer, record.station)
-    record.summary = body_parts.summary_of(record.paragraphs)
-    record.comment = body_parts.comment_of(record.paragraphs)
-    record.action_request = body_parts.action_request_of(record.paragraphs)
+    record.summary = body_parts.summary_of(record.paragraphs, titles)
+    record.comment = body_parts.comment_of(record.paragraphs, titles)
+    record.action_request = body_parts.action_request_of(record.paragraphs, titles)
     record.origin = raw.origin or _origin_from(record)
     return record
+
+
+def normalize(text: str) -> str:
+    """The text the parser reads: some releases end lines with ` \\` (an export artefact); drop it."""
+    return re.sub(r"[ \t]*\\[ \t]*$", "", text, flags=re.MULTILINE)
 
 
 def _identify(record: CableRecord, raw: RawCable, banner, header) -> None:
@@ -124,9 +135,11 @@ def _identify(record: CableRecord, raw: RawCable, banner, header) -> None:
     record.station = parts[1] if parts else None
 
 
-def _year(record: CableRecord) -> int | None:
+def _citing(record: CableRecord) -> Citing | None:
     parts = split_id(record.reference_id)
-    return year_from_two_digits(int(parts[0])) if parts else None
+    if not parts:
+        return None
+    return Citing(year_from_two_digits(int(parts[0])), parts[1], parts[2])
 
 
 def _origin_from(record: CableRecord) -> str | None:

@@ -26,6 +26,11 @@ DTG = re.compile(
     r"(?P<yy>\d{2}))(?!\d)",
     re.MULTILINE,
 )
+BARE_DTG = re.compile(
+    r"^[ \t]*(?P<dtg>(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s?(?P<month>(?i:" + "|".join(MONTHS) + r"))\s?"
+    r"(?P<yy>\d{2}))[ \t]*$",
+    re.MULTILINE,
+)
 ROLE = re.compile(r"^\s*(FM|FROM|TO|INFO|XMT|BT)\b\s*(.*)$")
 ADDRESS = re.compile(
     r"^(?:(?P<routing>R[A-Z]{3,6}|ZEN)\s?/\s?)?"
@@ -48,6 +53,17 @@ class Header:
     info: list[Recipient] = field(default_factory=list)
     glued_subject: str | None = None
 
+    def fill_dtg_from(self, text: str) -> None:
+        """Take precedence and DTG from the first prosign + DTG anywhere in `text` (a later section),
+        else a bare DTG on a header line of its own (`291359Z Nov 00` in some AMHS extracts)."""
+        if match := DTG.search(text):
+            self.dtg = _spaced_dtg(match)
+            self.created = dtg_to_iso(match)
+            self.precedence = self.precedence or PROSIGNS[match.group("p1")]
+        elif match := BARE_DTG.search(text):
+            self.dtg = _spaced_dtg(match)
+            self.created = dtg_to_iso(match)
+
 
 def parse_header(zone: str) -> Header:
     """Read what the header zone (the text before the banner) says; missing parts stay None."""
@@ -69,7 +85,7 @@ def parse_header(zone: str) -> Header:
 
 def _spaced_dtg(match: re.Match[str]) -> str:
     day, hour, minute, month, yy = match.group("day", "hour", "minute", "month", "yy")
-    return f"{day}{hour}{minute}Z {month} {yy}"
+    return f"{day}{hour}{minute}Z {month.upper()} {yy}"
 
 
 def dtg_to_iso(match: re.Match[str]) -> str | None:
@@ -77,7 +93,7 @@ def dtg_to_iso(match: re.Match[str]) -> str | None:
     import datetime as dt
 
     year = year_from_two_digits(int(match.group("yy")))
-    month = MONTHS.index(match.group("month")) + 1
+    month = MONTHS.index(match.group("month").upper()) + 1
     try:
         moment = dt.datetime(year, month, int(match.group("day")), int(match.group("hour")),
                              int(match.group("minute")))

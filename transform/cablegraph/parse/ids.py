@@ -11,6 +11,8 @@ import re
 from functools import cache
 
 CANONICAL_ID = re.compile(r"^(\d{2})([A-Z]+)(\d+)$")
+# `08ECTION01OF02MANAMA492`, `08SECTION01GF02BISHIEK21`: a garbled `SECTION 01 OF 02` after the year.
+SECTION_INFIX = re.compile(r"^(\d{2})[A-Z]{0,7}\d{1,2}[A-Z]{2}\d{1,2}(?=[A-Z])")
 
 #: Ways a REF line names a station other than by the letters of its reference ids.
 STATION_ALIASES: dict[str, str] = {
@@ -59,10 +61,12 @@ def split_id(cable_id: str) -> tuple[str, str, int] | None:
 def repair_id(raw: str) -> str | None:
     """The canonical form of a reference id as written in metadata, or None if it has no such form.
 
-    Handles case, stray whitespace, leading zeros in the number, and a doubled year
-    (`7575LIBREVILLE1895` in the 2011 release -> `75LIBREVILLE1895`).
+    Handles case, stray whitespace, leading zeros in the number, a doubled year
+    (`7575LIBREVILLE1895` in the 2011 release -> `75LIBREVILLE1895`) and a section banner
+    glued into the id (`08ECTION01OF02MANAMA492` -> `08MANAMA492`).
     """
     token = re.sub(r"\s+", "", raw).upper()
+    token = SECTION_INFIX.sub(r"\1", token)
     match = re.match(r"^(\d{2})(\d{2})?([A-Z]+)(\d+)$", token)
     if not match:
         return None
@@ -88,3 +92,25 @@ def known_stations() -> frozenset[str]:
         if parts:
             stations.add(parts[1])
     return frozenset(stations)
+
+
+@cache
+def unique_station_with_prefix(prefix: str) -> str | None:
+    """The one known station code that starts with `prefix`, or None if there are none or several."""
+    matches = [station for station in known_stations() if station.startswith(prefix)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def resource_key(reference_id: str, reference_id_raw: str | None) -> str:
+    """The id a cable's IRI and named graph are minted from.
+
+    Normally the canonical id. But the release sometimes holds a garbled id as a record of its
+    own beside the real one (`08ECTION01OF02MANAMA492`, one section, next to `08MANAMA492`):
+    repairing both to one IRI would let one replace the other in a store, so such a record
+    keeps its written id as its key and points to the canonical cable instead.
+    """
+    from cablegraph.tables import is_released
+
+    if reference_id_raw and is_released(reference_id_raw) and is_released(reference_id):
+        return reference_id_raw
+    return reference_id

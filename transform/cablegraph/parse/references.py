@@ -9,8 +9,9 @@ meetings, messages cited by date-time group). Cable entries get canonical ids.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from cablegraph.parse.ids import canonical_id, known_stations, station_key
+from cablegraph.parse.ids import canonical_id, known_stations, station_key, unique_station_with_prefix
 from cablegraph.record import Reference
 
 EMAIL = re.compile(r"\bE-?\s?MAILS?\b|\bEMAILED\b", re.IGNORECASE)
@@ -22,11 +23,12 @@ TELCON = re.compile(
 LETTER = re.compile(r"(?:(?<=^)|(?<=[\s;,.]))\(?([A-Z])(?:\.|\))(?=\s)(?:\s+\(?\1(?:\.|\)))?")
 # `09 SAN JOSE 00799`, `STATE 12345`, `USNATO 348 AND 349`, `SECSTATE 123, 456`.
 CABLE = re.compile(
-    r"(?<![A-Z0-9])(?:(?P<year>\d{2})\s+)?"
+    r"(?<![A-Z0-9])(?:(?P<year>(?:19|20)\d{2}|\d{2})\s+)?"
     r"(?P<station>[A-Z][A-Z'.]*(?:\s[A-Z][A-Z'.]*){0,3}?)\s+"
     r"(?P<number>\d{1,6})(?![\d/:-])(?!\s?Z\b)"
     r"(?P<more>(?:\s*(?:,|AND|&)\s*\d{1,6}(?![\d/:-]))*)"
 )
+NO_REFERENCE = {"NONE", "N/A", "NA", "NIL", "-"}
 MORE_NUMBERS = re.compile(r"\d{1,6}")
 DTG_REF = re.compile(r"\b\d{6}Z\s?[A-Z]{3}\s?\d{2}\b|\b\d{6}Z\b")
 
@@ -58,28 +60,46 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ;,.")
 
 
-def parse_references(block: str | None, citing_year: int | None) -> list[Reference]:
+@dataclass(frozen=True, slots=True)
+class Citing:
+    """The citing cable's own year, station and number: the context a year-less REF is read in."""
+
+    year: int
+    station: str | None = None
+    number: int | None = None
+
+    def year_for(self, station: str, number: int) -> int:
+        """A REF without a year is from the citing cable's year, unless it names the citing
+        station with a higher number than the citing cable's own: stations number their cables
+        in sequence through the year, so that cable can only be from the year before."""
+        if station == self.station and self.number is not None and number > self.number:
+            return self.year - 1
+        return self.year
+
+
+def parse_references(block: str | None, citing: Citing | None) -> list[Reference]:
     """Every entry of a REF block as References; cable entries resolved to canonical ids."""
     if not block or not block.strip():
         return []
     references: list[Reference] = []
     for letter, raw in split_entries(block):
-        references.extend(_classify(letter, raw, citing_year))
+        if raw.upper() not in NO_REFERENCE:
+            references.extend(_classify(letter, raw, citing))
     return references
 
 
-def _classify(letter: str | None, raw: str, citing_year: int | None) -> list[Reference]:
+def _classify(letter: str | None, raw: str, citing: Citing | None) -> list[Reference]:
     if EMAIL.search(raw):
         return [Reference(letter, raw, "email")]
     if TELCON.search(raw):
         return [Reference(letter, raw, "telcon")]
-    ids = cable_ids_in(raw, citing_year)
+    ids = cable_ids_in(raw, citing)
     if ids:
         return [Reference(letter, raw, "cable", cable_id) for cable_id in ids]
     return [Reference(letter, raw, "other")]
 
 
-def cable_ids_in(raw: str, citing_year: int | None) -> list[str]:
+def cable_ids_in(raw: str, citing: Citing | None) -> list[str]:
     """Canonical ids named in one entry; a station must be a known one (not `PARA 4`)."""
     upper = DTG_REF.sub(" ", raw.upper())  # `241534Z MAR 06` cites a message by time, not number
     found: list[str] = []
@@ -88,24 +108,29 @@ def cable_ids_in(raw: str, citing_year: int | None) -> list[str]:
         if station is None:
             continue
         year = match.group("year")
-        if year is None:
-            if citing_year is None:
-                continue
-            year = str(citing_year % 100)
+        if year is None and citing is None:
+            continue
         numbers = [match.group("number"), *MORE_NUMBERS.findall(match.group("more") or "")]
         for number in numbers:
-            cable_id = canonical_id(year, station, number)
+            cable_year = year if year is not None else citing.year_for(station, int(number))
+            cable_id = canonical_id(cable_year, station, number)
             if cable_id not in found:
                 found.append(cable_id)
     return found
 
 
 def _station(words: str) -> str | None:
-    """The station code for the words before a number, trying the longest known suffix."""
+    """The station code for the words before a number, trying the longest known suffix.
+
+    A suffix that is no station code but begins exactly one (`UNVIE` -> `UNVIEVIENNA`,
+    `USUN` -> `USUNNEWYORK`) is read as that station: REF lines often shorten the code.
+    """
     tokens = words.split()
     stations = known_stations()
     for start in range(len(tokens)):
         key = station_key(" ".join(tokens[start:]))
         if key in stations:
             return key
+        if len(key) >= 4 and (expanded := unique_station_with_prefix(key)):
+            return expanded
     return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Quad
 
 from cablegraph import __version__, tables
+from cablegraph.parse.ids import resource_key
 from cablegraph.rdf.mint import Minter
 from cablegraph.rdf.vocab import CG, CGV, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from cablegraph.record import CableRecord, Recipient
@@ -76,7 +77,7 @@ class CableTransformer:
 
     def transform(self, record: CableRecord) -> CableQuads:
         out = CableQuads()
-        cid = record.reference_id
+        cid = resource_key(record.reference_id, record.reference_id_raw)
         cable = self.mint.cable(cid)
         graph = self.mint.cable_graph(cid)
 
@@ -88,8 +89,10 @@ class CableTransformer:
                 add(s, p, _text(value))
 
         add(cable, TYPE, P["Cable"])
-        add(cable, DCTERMS.identifier, _text(cid))
+        add(cable, DCTERMS.identifier, _text(record.reference_id))
         lit(cable, P["rawReferenceId"], record.reference_id_raw)
+        if cid != record.reference_id:
+            add(cable, DCTERMS.isVersionOf, self.mint.cable(record.reference_id))
         lit(cable, DCTERMS.title, record.subject)
         if record.created:
             created = _datetime(record.created)
@@ -107,11 +110,11 @@ class CableTransformer:
             add(cable, P["sectionCount"], _typed(record.sections, XSD.integer))
         add(cable, P["isPartialExtract"], _typed(record.is_partial, XSD.boolean))
         lit(cable, P["sourceFile"], _source_name(record.source))
-        self._addresses(add, lit, out, cable, record)
+        self._addresses(add, lit, out, cable, cid, record)
         self._tags(add, out, cable, record)
-        self._references(add, lit, cable, record)
+        self._references(add, lit, cable, cid, record)
         self._authority(add, lit, out, cable, record)
-        self._paragraphs(add, lit, cable, record)
+        self._paragraphs(add, lit, cable, cid, record)
         lit(cable, P["summary"], record.summary)
         lit(cable, P["comment"], record.comment)
         lit(cable, P["actionRequest"], record.action_request)
@@ -148,14 +151,14 @@ class CableTransformer:
             description.append((post, LABEL, _text(record.origin)))
         self._share(out, post, description)
 
-    def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
+    def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
         roles = (("from", record.from_, _n(SCHEMA.sender)), ("to", record.to, P["toAddressee"]),
                  ("info", record.info, P["infoAddressee"]))
         for role, recipients, link in roles:
             for position, recipient in enumerate(recipients, start=1):
                 addressee = self._addressee(out, recipient)
                 add(cable, link, addressee)
-                line = self.mint.address_line(record.reference_id, role, position)
+                line = self.mint.address_line(cid, role, position)
                 add(cable, P["addressLine"], line)
                 add(line, TYPE, P["AddressLine"])
                 add(line, P["addressRole"], _n(CGV["address-role/" + role]))
@@ -190,9 +193,9 @@ class CableTransformer:
                 description.append((node, _n(SKOS.prefLabel), Literal(info.label, language="en")))
             self._share(out, node, description)
 
-    def _references(self, add, lit, cable: NamedNode, record: CableRecord) -> None:
+    def _references(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
         for position, reference in enumerate(record.references, start=1):
-            node = self.mint.reference(record.reference_id, position)
+            node = self.mint.reference(cid, position)
             add(cable, P["reference"], node)
             add(node, TYPE, P["Reference"])
             add(node, SCHEMA.position, _typed(position, XSD.integer))
@@ -235,12 +238,12 @@ class CableTransformer:
         self._share(out, node, description)
         return node
 
-    def _paragraphs(self, add, lit, cable: NamedNode, record: CableRecord) -> None:
+    def _paragraphs(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
         seen: dict[int, int] = {}
         for paragraph in record.paragraphs:
             count = seen[paragraph.number] = seen.get(paragraph.number, 0) + 1
             index = str(paragraph.number) if count == 1 else f"{paragraph.number}-{count}"
-            node = self.mint.paragraph(record.reference_id, index)
+            node = self.mint.paragraph(cid, index)
             add(cable, P["paragraph"], node)
             add(node, TYPE, P["Paragraph"])
             add(node, DCTERMS.isPartOf, cable)

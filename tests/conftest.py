@@ -1,0 +1,43 @@
+"""Shared fixtures: where the real corpus is, and the seed cable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_NAME = "09USNATO383.txt"
+
+
+def corpus_dir() -> Path | None:
+    """The real corpus folder from CABLEGRAPH_CORPUS; None when unset (tests skip).
+
+    Set but missing is an error, not a skip: CI sets it, and a CI run that silently skipped
+    the corpus would prove nothing.
+    """
+    value = os.environ.get("CABLEGRAPH_CORPUS", "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not (path / "cables").is_dir():
+        raise pytest.UsageError(f"CABLEGRAPH_CORPUS={value} is set but has no cables/ folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    path = corpus_dir()
+    if path is None:
+        pytest.skip("CABLEGRAPH_CORPUS is not set: the real-corpus tests need it (make test sets it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The seed cable: from the corpus folder when there, else the copy the user gave in the issue."""
+    path = corpus_dir()
+    if path is None:
+        pytest.skip("CABLEGRAPH_CORPUS is not set: the seed lives in the corpus folder")
+    return path / "seed" / SEED_NAME
