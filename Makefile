@@ -18,7 +18,7 @@ $(BIN)/cablegraph: pyproject.toml
 setup: $(BIN)/cablegraph
 
 demo: setup
-	$(BIN)/cablegraph parse --sample
+	$(BIN)/cablegraph parse --sample || test $$? -eq 1
 	$(BIN)/cablegraph transform --sample -o out/sample.trig --no-progress || test $$? -eq 1
 	@echo "RDF written to out/sample.trig (quarantine report: out/sample.trig.quarantine.jsonl)"
 

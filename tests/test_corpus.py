@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode, RdfFormat, parse
+
 from cablegraph import pipeline
 from cablegraph.parse.ids import CANONICAL_ID, repair_id
 from cablegraph.tables import is_released
-from pyoxigraph import NamedNode, RdfFormat, parse
 
 DCTERMS_IDENTIFIER = NamedNode("http://purl.org/dc/terms/identifier")
 PAGE_LINE = re.compile(r"[A-Z]{3,} \d{8} +\d{3}(?:\.\d)? +OF +\d{3}")

@@ -11,11 +11,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from cablegraph.rdf.vocab import CG, CGV, ONTOLOGY_IRI, VOCAB_BASE
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import namespace as rdfns
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VANN
+
+from cablegraph.rdf.vocab import CG, CGV, ONTOLOGY_IRI, VOCAB_BASE
 
 ROOT = Path(__file__).parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "cablegraph.ttl"

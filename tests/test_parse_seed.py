@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cablegraph.parse import parse_cable
 from cablegraph.record import RECORD_KEYS, CableRecord
 from cablegraph.sources import iter_inputs

@@ -16,10 +16,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cablegraph.errors import CableParseError
-from cablegraph.sources import ExpandedPaths, RawCable, count_inputs, expand_paths, iter_inputs
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cablegraph.errors import CableParseError
+from cablegraph.sources import ExpandedPaths, RawCable, count_inputs, expand_paths, iter_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FICTIONAL_CSV = FIXTURES / "cables-fictional.csv"

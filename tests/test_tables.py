@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+
 from cablegraph import tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

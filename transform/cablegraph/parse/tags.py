@@ -36,21 +36,60 @@ def find_tags_block(zone: str) -> str | None:
 
 
 def parse_tags(block: str | None) -> list[Tag]:
-    """Every tag in the block, in order, each with its kind; duplicates dropped."""
+    """Every tag in the block, in order, each with its kind; duplicates dropped.
+
+    Beyond codes, TAGS lines carry names (`(CLINTON, HILLARY)`, or `CLINTON, HILLARY` bare)
+    and free-text subjects (`ITALIAN POLITICS`, `IRAQI FREEDOM`): a run of unknown words is
+    kept as one tag, a `SURNAME, GIVEN` pair of unknown words as a person.
+    """
     if not block:
         return []
     result: list[Tag] = []
-    for group in PERSON_GROUP.findall(block):
-        name = re.sub(r"\s+", " ", group).strip(" ,")
-        if name:
-            _add(result, Tag(name, "person"))
-    rest = PERSON_GROUP.sub(" ", block)
-    for token in re.split(r"[\s,;]+", rest):
-        token = token.strip(".:-'\"")
-        if token:
-            for tag in classify_token(token):
-                _add(result, tag)
+    people = [re.sub(r"\s+", " ", group).strip(" ,") for group in PERSON_GROUP.findall(block)]
+    rest = PERSON_GROUP.sub(" ; \x00 ; ", block)
+    words: list[str] = []  # the current run of unknown words
+    comma_in_run = False
+    for token in re.findall(r"[^\s,;]+|[,;]", rest):
+        if token == "\x00":
+            name = people.pop(0)
+            if name:
+                _add(result, Tag(name, "person"))
+            continue
+        if token in ",;":
+            if words:
+                comma_in_run = comma_in_run or (token == "," and len(words) == 1)
+                if len(words) > 1 or token == ";":
+                    _flush(result, words, comma_in_run)
+                    words, comma_in_run = [], False
+            continue
+        token = token.strip(".:-'\"()")
+        if not token:
+            continue
+        tags = classify_token(token)
+        if len(tags) == 1 and tags[0].kind == "unknown" and _is_word(token):
+            words.append(token.upper())
+            continue
+        _flush(result, words, comma_in_run)
+        words, comma_in_run = [], False
+        for tag in tags:
+            _add(result, tag)
+    _flush(result, words, comma_in_run)
     return result
+
+
+def _is_word(token: str) -> bool:
+    return token.isalpha() and len(token) >= 4
+
+
+def _flush(result: list[Tag], words: list[str], comma: bool) -> None:
+    if not words:
+        return
+    if len(words) == 1:
+        _add(result, Tag(words[0], "unknown"))
+    elif comma and len(words) == 2:
+        _add(result, Tag(f"{words[0]}, {words[1]}", "person"))
+    else:
+        _add(result, Tag(" ".join(words), "unknown"))
 
 
 def _add(result: list[Tag], tag: Tag) -> None:
@@ -59,7 +98,7 @@ def _add(result: list[Tag], tag: Tag) -> None:
 
 
 def classify_token(token: str) -> list[Tag]:
-    """One written token as one or more tags (a glued pair yields two)."""
+    """One written token as one or more tags (a glued run such as `ITPGOV` yields several)."""
     if re.search(r"[a-z]", token) and not token.isupper():
         return [Tag(token, "person")]
     code = token.upper()
@@ -69,11 +108,27 @@ def classify_token(token: str) -> list[Tag]:
     info = tables.tag_info(code)
     if info:
         return [Tag(code, info.kind)]
-    if len(code) == 8 and code.isalpha():
-        halves = [code[:4], code[4:]]
-        infos = [tables.tag_info(half) for half in halves]
-        if all(infos):
-            return [Tag(half, info.kind) for half, info in zip(halves, infos, strict=True) if info]
     if re.fullmatch(r"K[A-Z]{3}", code):
         return [Tag(code, "program")]
+    if code.isalpha() and len(code) >= 6 and (pieces := split_glued(code)):
+        return [tag for piece in pieces for tag in classify_token(piece)]
     return [Tag(code, "unknown")]
+
+
+def split_glued(code: str) -> list[str] | None:
+    """`ITPGOV` -> ['IT', 'PGOV']; `KFRDCVISCMGT` -> ['KFRD', 'CVIS', 'CMGT']: known codes (and K-codes)
+    glued together, found by dynamic programming; None if the run does not split into them."""
+    best: list[list[str] | None] = [None] * (len(code) + 1)
+    best[0] = []
+    for end in range(1, len(code) + 1):
+        for size in (4, 2, 3, 5):
+            start = end - size
+            if start < 0 or best[start] is None:
+                continue
+            piece = code[start:end]
+            if size == 2 and start > 0 and end < len(code):
+                continue  # a country code glues on at either end (`ITPGOV`, `...SMIGEG`), not in between
+            if tables.tag_info(piece) or re.fullmatch(r"K[A-Z]{3}", piece):
+                best[end] = [*best[start], piece]  # type: ignore[misc]
+                break
+    return best[len(code)] if best[len(code)] and len(best[len(code)]) > 1 else None
