@@ -63,9 +63,8 @@ ACTION = re.compile(r"\bACTION\s+(?:REQUEST|REQUESTED|ITEM)S?\b", re.I)
 HEADING_TAIL = re.compile(r"\n[ \t]*-{3,}[ \t]*\n[^\n]{1,80}\n[ \t]*-{3,}[ \t]*$|\n[^\n]{1,80}\n[ \t]*-{3,}[ \t]*$")
 
 
-PAGE_INLINE = re.compile(
-    r"(?P<words>(?:[A-Z][A-Z.'\-]*[ \t]+){1,3})\d{8}[ \t]+\d{3}(?:\.\d)?[ \t]+OF[ \t]+\d{3}\b[ \t]*"
-)
+PAGE_NUMBER = re.compile(r"\d{8}[ \t]+\d{3}(?:\.\d)?[ \t]+OF[ \t]+\d{3}\b[ \t]*")
+WORDS_BEFORE = re.compile(r"(?:[A-Z][A-Z.'\-]*[ \t]+){1,3}$")
 
 
 def remove_page_lines(text: str) -> str:
@@ -76,21 +75,37 @@ def remove_page_lines(text: str) -> str:
     that spell a station (`NEW DELHI`, a cut `UNVIE VIEN`) are taken with the page number.
     """
     text = PAGE_LINE.sub("", text)
-    text = PAGE_INLINE.sub(_drop_inline_page, text)
-    return AMHS_PAGE.sub(" ", text)
+    text = _drop_inline_pages(text)
+    if "PAGE" in text:
+        text = AMHS_PAGE.sub(" ", text)
+    return text
 
 
-def _drop_inline_page(match: re.Match[str]) -> str:
+def _drop_inline_pages(text: str) -> str:
+    """Remove `STATION 00002305 002 OF 003` inside lines: found by its digits, then the station words
+    just before them are taken back (the longest run of up to three that spells a known station)."""
     from cablegraph.parse.ids import known_stations, unique_station_with_prefix
 
-    words = match.group("words").split()
-    stations = known_stations()
-    for size in (3, 2):
-        if len(words) >= size:
+    pieces: list[str] = []
+    position = 0
+    for match in PAGE_NUMBER.finditer(text):
+        before = text[position: match.start()]
+        words_match = WORDS_BEFORE.search(before[-60:])
+        if not words_match:
+            continue
+        words = words_match.group(0).split()
+        cut = 1
+        for size in (3, 2):
             key = "".join(words[-size:])
-            if key in stations or unique_station_with_prefix(key):
-                return " ".join(words[:-size]) + " " if len(words) > size else ""
-    return " ".join(words[:-1]) + " " if len(words) > 1 else ""
+            if len(words) >= size and (key in known_stations() or unique_station_with_prefix(key)):
+                cut = size
+                break
+        kept_words = words[:-cut]
+        head = before[: len(before) - len(words_match.group(0))]
+        pieces.append(head + (" ".join(kept_words) + " " if kept_words else ""))
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def block_after(pattern: re.Pattern[str], zone: str, continues: re.Pattern[str] | None = None) -> str | None:

@@ -20,12 +20,26 @@ PRECEDENCE_WORDS = ("NIACT IMMEDIATE", "IMMEDIATE", "PRIORITY", "ROUTINE", "FLAS
 
 TRANSMISSION = re.compile(r"^\s*(VZCZC[A-Z0-9]+)", re.MULTILINE)
 DE_LINE = re.compile(r"^\s*DE\s+([A-Z]{4,7})\s*#\s*(\d+)", re.MULTILINE)
-DTG = re.compile(
-    r"(?:^|(?<=\s)|(?<=ZZH)|(?<=ZZHP))(?P<p1>[ZOPR])(?:\s(?P<p2>[ZOPR]))?\s?"
+# The date-time group after its precedence prosign(s): `P 101627Z SEP 09`, `O R 141538Z MAR 06`,
+# glued after the security line (`ZZHP 171328Z MAY 07`). Found by the digits first (a rare
+# character class), then the prosign is checked just before them: far cheaper than starting
+# the search at every Z, O, P or R of an uppercase text.
+DTG_CORE = re.compile(
     r"(?P<dtg>(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s?(?P<month>" + "|".join(MONTHS) + r")\s?"
-    r"(?P<yy>\d{2}))(?!\d)",
-    re.MULTILINE,
+    r"(?P<yy>\d{2}))(?!\d)"
 )
+PROSIGN_BEFORE = re.compile(r"(?:^|\s|ZZH|ZZHP)(?P<p1>[ZOPR])(?:\s(?P<p2>[ZOPR]))?\s?$")
+
+
+def find_dtg(text: str) -> tuple[re.Match[str], str] | None:
+    """The first DTG preceded by a precedence prosign, with that prosign's letter."""
+    for match in DTG_CORE.finditer(text):
+        before = PROSIGN_BEFORE.search(text[max(0, match.start() - 8): match.start()])
+        if before:
+            return match, before.group("p1")
+    return None
+
+
 BARE_DTG = re.compile(
     r"^[ \t]*(?P<dtg>(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})Z\s?(?P<month>(?i:" + "|".join(MONTHS) + r"))\s?"
     r"(?P<yy>\d{2}))[ \t]*$",
@@ -56,10 +70,11 @@ class Header:
     def fill_dtg_from(self, text: str) -> None:
         """Take precedence and DTG from the first prosign + DTG anywhere in `text` (a later section),
         else a bare DTG on a header line of its own (`291359Z Nov 00` in some AMHS extracts)."""
-        if match := DTG.search(text):
+        if found := find_dtg(text):
+            match, prosign = found
             self.dtg = _spaced_dtg(match)
             self.created = dtg_to_iso(match)
-            self.precedence = self.precedence or PROSIGNS[match.group("p1")]
+            self.precedence = self.precedence or PROSIGNS[prosign]
         elif match := BARE_DTG.search(text):
             self.dtg = _spaced_dtg(match)
             self.created = dtg_to_iso(match)
@@ -72,10 +87,11 @@ def parse_header(zone: str) -> Header:
         header.transmission_id = match.group(1)
     if match := DE_LINE.search(zone):
         header.origin_routing = match.group(1)
-    if match := DTG.search(zone):
+    if found := find_dtg(zone):
+        match, prosign = found
         header.dtg = _spaced_dtg(match)
         header.created = dtg_to_iso(match)
-        header.precedence = PROSIGNS[match.group("p1")]
+        header.precedence = PROSIGNS[prosign]
     _parse_addresses(zone, header)
     action = header.to[0].precedence if header.to else None
     if action == "NIACT IMMEDIATE" or (header.precedence is None and action):

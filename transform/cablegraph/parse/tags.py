@@ -14,7 +14,11 @@ import re
 from cablegraph import tables
 from cablegraph.record import Tag
 
-TAGS_LINE = re.compile(r"(?:^|(?<=\s))TAGS?\b\s*[:;.]?\s*(?P<first>[^\n]*)", re.MULTILINE)
+# `TAGS: ...` or `TAGS PGOV, ...` at the start of a line, or `TAGS:` glued after the E.O. line;
+# not `(PRIMARY TAG)` in a correction notice.
+TAGS_LINE = re.compile(
+    r"(?:^[ \t]*TAGS?\b[ \t]*[:;.]?|(?<=\s)TAGS?[ \t]*:)[ \t]*(?P<first>(?![)\]])[^\n]*)", re.MULTILINE
+)
 STOP = re.compile(r"^\s*(?:SUBJ(?:ECT)?\b|REF\b|REFS\b|CLASSIFIED\s+BY|¶|\d{1,2}\.\s|E\.\s?O\.|SENSITIVE\b)", re.I)
 INLINE_STOP = re.compile(r"\s(?:SUBJ(?:ECT)?\s*:|REF\s*:|E\.\s?O\.)")
 PERSON_GROUP = re.compile(r"\(([^()]*)\)")
