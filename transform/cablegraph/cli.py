@@ -64,7 +64,7 @@ def _jobs_option(function):
 @main.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per cable, one per line (the record).")
-@click.option("--format", "input_format", type=INPUT_FORMATS, default="auto", show_default=True,
+@click.option("--format", "--input-format", "input_format", type=INPUT_FORMATS, default="auto", show_default=True,
               help="Input format; auto-detected from content.")
 @click.option("--sample", is_flag=True, help="Parse the bundled fictional example cables.")
 @click.option("--quarantine", type=click.Path(dir_okay=False), help="Write failures here as JSON lines.")
@@ -133,7 +133,7 @@ def transform(inputs: tuple[str, ...], output: str, rdf_format: str | None, inpu
     click.echo(summary.line(), err=True)
     for failure in summary.failures[:10]:
         click.echo(f"  quarantined {failure.source} [{failure.stage}]: {failure.reason}", err=True)
-    if summary.quarantined:
+    if summary.quarantined and quarantine:
         click.echo(f"  full report: {quarantine}", err=True)
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
 

@@ -25,9 +25,9 @@ from pyoxigraph import Quad, RdfFormat, serialize
 
 from cablegraph.errors import CableParseError
 from cablegraph.parse import parse_cable
-from cablegraph.rdf.mint import Minter
+from cablegraph.rdf.mint import Minter, check_base
 from cablegraph.rdf.triples import CableTransformer
-from cablegraph.rdf.vocab import CG, CGV, DCTERMS, FOAF, PROV, RDFS, SCHEMA, SKOS, XSD
+from cablegraph.rdf.vocab import CG, CGV, DCTERMS, DEFAULT_BASE, FOAF, PROV, RDFS, SCHEMA, SKOS, XSD
 from cablegraph.record import CableRecord
 from cablegraph.sources import RawCable, iter_inputs
 
@@ -100,8 +100,12 @@ def _init_worker(base: str, rdf_format: str | None, keep_record: bool) -> None:
     _worker["keep_record"] = keep_record
 
 
-def _process_batch(batch: list[RawCable]) -> list[CableOutput]:
-    return [_process_one(raw) for raw in batch]
+def _process_batch(batch: list[RawCable | Failure]) -> list[CableOutput]:
+    return [_process_one(item) if isinstance(item, RawCable) else _failed(item) for item in batch]
+
+
+def _failed(failure: Failure) -> CableOutput:
+    return CableOutput(reference_id=failure.reference_id, source=failure.source, failure=failure)
 
 
 def _process_one(raw: RawCable) -> CableOutput:
@@ -147,14 +151,14 @@ def _serialize(quads: list[Quad], fmt: str) -> bytes:
 # -- main side ----------------------------------------------------------------------------------
 
 
-def _batches(items: Iterable[RawCable | CableParseError], on_error: Callable[[CableParseError], None],
-             size: int = BATCH_SIZE) -> Iterator[list[RawCable]]:
-    batch: list[RawCable] = []
+def _batches(items: Iterable[RawCable | CableParseError], size: int = BATCH_SIZE) -> Iterator[list[RawCable | Failure]]:
+    """Input items in batches, read errors turned into Failures in place so that output keeps input order."""
+    batch: list[RawCable | Failure] = []
     for item in items:
         if isinstance(item, CableParseError):
-            on_error(item)
-            continue
-        batch.append(item)
+            batch.append(Failure(item.source or "?", item.reference_id, "read", item.reason))
+        else:
+            batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []
@@ -165,46 +169,34 @@ def _batches(items: Iterable[RawCable | CableParseError], on_error: Callable[[Ca
 def process(inputs: Iterable[str], *, input_format: str = "auto", rdf_format: str | None = "nq",
             base: str | None = None, jobs: int | None = None, keep_record: bool = False,
             progress: Callable[[int], None] | None = None) -> Iterator[CableOutput]:
-    """Yield one CableOutput per input cable, in input order; source errors come as failures."""
-    from cablegraph.rdf.vocab import DEFAULT_BASE
+    """Yield one CableOutput per input cable, in input order (read errors included as failures).
 
-    base = base or DEFAULT_BASE
-    Minter(base)  # fail fast on a bad base, before any worker starts
+    At most three batches per worker are in flight, so memory is bounded by the window, not
+    by the input: a generator over a 1.7 GB csv is consumed only as fast as workers finish.
+    """
+    base = check_base(base or DEFAULT_BASE)  # fail fast on a bad base, before any worker starts
     jobs = jobs or os.cpu_count() or 1
-    pending_errors: deque[CableOutput] = deque()
-
-    def on_error(error: CableParseError) -> None:
-        pending_errors.append(CableOutput(reference_id=error.reference_id, source=error.source or "?",
-                                          failure=Failure(error.source or "?", error.reference_id, "read",
-                                                          error.reason)))
-
-    batches = _batches(iter_inputs(list(inputs), format=input_format), on_error)
+    batches = _batches(iter_inputs(list(inputs), format=input_format))
     if jobs == 1:
         _init_worker(base, rdf_format, keep_record)
         for batch in batches:
-            while pending_errors:
-                yield pending_errors.popleft()
             results = _process_batch(batch)
             if progress:
                 progress(len(results))
             yield from results
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(base, rdf_format, keep_record)) as pool:
-            window: deque[Future[list[CableOutput]]] = deque()
-            for batch in batches:
-                window.append(pool.submit(_process_batch, batch))
-                while len(window) >= jobs * 3:
-                    yield from _drain(window.popleft(), pending_errors, progress)
-            while window:
-                yield from _drain(window.popleft(), pending_errors, progress)
-    yield from pending_errors
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(base, rdf_format, keep_record)) as pool:
+        window: deque[Future[list[CableOutput]]] = deque()
+        for batch in batches:
+            window.append(pool.submit(_process_batch, batch))
+            while len(window) >= jobs * 3:
+                yield from _drain(window.popleft(), progress)
+        while window:
+            yield from _drain(window.popleft(), progress)
 
 
-def _drain(future: Future[list[CableOutput]], pending_errors: deque[CableOutput],
-           progress: Callable[[int], None] | None) -> Iterator[CableOutput]:
-    while pending_errors:
-        yield pending_errors.popleft()
+def _drain(future: Future[list[CableOutput]], progress: Callable[[int], None] | None) -> Iterator[CableOutput]:
     results = future.result()
     if progress:
         progress(len(results))
@@ -234,6 +226,7 @@ def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = No
               progress: Callable[[int], None] | None = None) -> Summary:
     """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file."""
     fmt = output_format_for(output, rdf_format)
+    base = check_base(base or DEFAULT_BASE)  # before the output file is opened (and truncated)
     summary = Summary()
     started = time.perf_counter()
     seen_shared: set[str] = set()

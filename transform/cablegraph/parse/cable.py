@@ -128,9 +128,9 @@ def _identify(record: CableRecord, raw: RawCable, banner, header) -> None:
         year = (header.created or raw.file_date or "")[:4]
         record.reference_id = canonical_id(year, banner.station, banner.number)
     else:
-        raise CableParseError("no reference id: there is no preamble or id column, and no classification "
-                              "banner with station and number (like 'USNATO 000383') plus a date to rebuild it",
-                              source=raw.source)
+        raise CableParseError("not a cable: no reference id (no preamble or id column), and no telegram header "
+                              "or classification banner with station and number (like 'C O N F I D E N T I A L "
+                              "USNATO 000383') and a date to rebuild one from", source=raw.source)
     parts = split_id(record.reference_id)
     record.station = parts[1] if parts else None
 

@@ -68,16 +68,19 @@ class Header:
     glued_subject: str | None = None
 
     def fill_dtg_from(self, text: str) -> None:
-        """Take precedence and DTG from the first prosign + DTG anywhere in `text` (a later section),
-        else a bare DTG on a header line of its own (`291359Z Nov 00` in some AMHS extracts)."""
-        if found := find_dtg(text):
+        """Take the DTG (and precedence) from whichever comes first in `text`: a prosign + DTG (in a
+        later section's header) or a bare DTG on a line of its own (`291359Z Nov 00` in AMHS extracts)."""
+        found = find_dtg(text)
+        bare = BARE_DTG.search(text)
+        if found and (bare is None or found[0].start() < bare.start()):
             match, prosign = found
-            self.dtg = _spaced_dtg(match)
-            self.created = dtg_to_iso(match)
             self.precedence = self.precedence or PROSIGNS[prosign]
-        elif match := BARE_DTG.search(text):
-            self.dtg = _spaced_dtg(match)
-            self.created = dtg_to_iso(match)
+        elif bare:
+            match = bare
+        else:
+            return
+        self.dtg = _spaced_dtg(match)
+        self.created = dtg_to_iso(match)
 
 
 def parse_header(zone: str) -> Header:

@@ -20,6 +20,8 @@ from cablegraph.rdf.vocab import DEFAULT_BASE
 def segment(value: str) -> str:
     """One IRI path segment from arbitrary text: unreserved characters kept, all else %-encoded."""
     cleaned = value.strip().encode("utf-8", "replace").decode("utf-8")
+    if cleaned in (".", ".."):
+        return cleaned.replace(".", "%2E")  # a dot segment would be resolved away by IRI normalisation
     return quote(cleaned, safe="") or "_"
 
 

@@ -171,10 +171,11 @@ class CableTransformer:
 
     def _addressee(self, out: CableQuads, recipient: Recipient) -> NamedNode:
         node = self.mint.addressee(recipient.name)
-        description = [(node, TYPE, P["Addressee"]), (node, LABEL, _text(recipient.name))]
+        self._share(out, node, [(node, TYPE, P["Addressee"]), (node, LABEL, _text(recipient.name))])
         if recipient.routing:
-            description.append((node, P["routingIndicator"], _text(recipient.routing)))
-        self._share(out, node, description, key=f"{node.value} {recipient.routing}")
+            # One address can be reached through several routing indicators: each is its own fact.
+            self._share(out, node, [(node, P["routingIndicator"], _text(recipient.routing))],
+                        key=f"{node.value} {recipient.routing}")
         return node
 
     def _tags(self, add, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
