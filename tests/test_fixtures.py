@@ -637,44 +637,8 @@ BROKEN: dict[str, dict[str, Any]] = {
     },
 }
 
-_HARARE_SECTION2_HEADER = (
-    "parser bug: the repeated section-2 AMHS header of 00HARARE9012 (' CONFIDENTIAL' footers, "
-    "'CONFIDENTIAL PTQ4412', 'ACTION AF-00', the 'INFO LOG-00 ...' block with 'O 101359Z OCT 00 FM ... TO ... INFO "
-    "...', the letter-spaced 'SECTION 02 OF 02' banner, 'SIPDIS' and 'E.O. ... TAGS: ...') stays glued to the end "
-    "of paragraph 3"
-)
-_SANJOSE_SUBHEADINGS = (
-    "parser bug: subheadings set off by triple blank lines (no dash lines) are kept at the end of the paragraph "
-    "before them"
-)
 #: (fixture, case) -> why the case fails today. Each is a parser bug, not a wrong expectation.
-XFAIL: dict[tuple[str, str], str] = {
-    ("00HARARE9012.txt", "para3_text"): _HARARE_SECTION2_HEADER,
-    ("00HARARE9012.txt", "paragraphs_absent"): _HARARE_SECTION2_HEADER,
-    ("00HARARE9012.txt", "paragraphs_no_banner"): _HARARE_SECTION2_HEADER,
-    ("00HARARE9012.txt", "paragraphs_no_sipdis_line"): _HARARE_SECTION2_HEADER,
-    ("08SANTIAGO9005.txt", "para4_text"): (
-        "parser bug: the stray 'SIPDIS' line in the middle of paragraph 4 is kept "
-        "('(Note: Embassy has SIPDIS a good working relationship')"
-    ),
-    ("08SANTIAGO9005.txt", "paragraphs_no_sipdis_line"): (
-        "parser bug: the stray 'SIPDIS' line in the middle of paragraph 4 is kept in its text"
-    ),
-    ("09SANJOSE9010.txt", "para1_text"): _SANJOSE_SUBHEADINGS + " (paragraph 1 ends 'End Summary. Regional Reaction')",
-    ("09SANJOSE9010.txt", "para2_text"): _SANJOSE_SUBHEADINGS + " (paragraph 2 ends '(Ref A). Questions of Cost')",
-    ("09SANJOSE9010.txt", "para4_text"): _SANJOSE_SUBHEADINGS + (
-        " (paragraph 4 ends 'technical advice only. Comment: Ambition Without a Budget')"
-    ),
-    ("09STATE199001.txt", "action_request_start"): (
-        "parser bug: the action request starts with the pointer paragraph 2 ('This is an action request. See "
-        "paragraph 4.') and the 'Action request:' label of paragraph 4 instead of 'Action addressees should deliver'"
-    ),
-    ("09USNATO9001.txt", "action_request_start"): (
-        "parser bug: the action request starts with the whole pointer paragraph 1 ('This is an action request. See "
-        "paragraph 4. This cable is a FICTIONAL EXAMPLE ...') and the 'Action request:' label of paragraph 4 "
-        "instead of 'USNATO requests Department guidance'"
-    ),
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 # --- helpers ---------------------------------------------------------------------------------------

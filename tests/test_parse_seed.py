@@ -98,8 +98,9 @@ def test_summary_comment_action_request(seed):
     assert seed.summary.endswith("(EAPC).")
     assert seed.comment.startswith("We maintain that while NATO strives")
     assert "validation of the\nCSTO could further strengthen" in seed.comment
-    assert seed.action_request.startswith("This is an action request.")
-    assert "We request Departments guidance" in seed.action_request  # the paragraph it points to
+    # ¶1 says "This is an action request. See paragraph 4.": the request is the paragraph it points to.
+    assert seed.action_request == seed.paragraphs[3].text
+    assert "We request Departments guidance" in seed.action_request
 
 
 def test_signer(seed):

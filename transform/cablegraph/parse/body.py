@@ -67,6 +67,19 @@ PAGE_NUMBER = re.compile(r"\d{8}[ \t]+\d{3}(?:\.\d)?[ \t]+OF[ \t]+\d{3}\b[ \t]*"
 WORDS_BEFORE = re.compile(r"(?:[A-Z][A-Z.'\-]*[ \t]+){1,3}$")
 
 
+# In AMHS extracts every later section repeats its whole header inside the text: footer and
+# `CONFIDENTIAL PTQ4412` lines, `PAGE 01 ... ACTION ...`, the INFO LOG distribution, the prosign,
+# FM/TO/INFO, then the section's banner and its handling, E.O. and TAGS lines. All of it goes.
+SECTION_REPEAT = re.compile(
+    r"(?:^[ \t]*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:[ \t]+PTQ\d+)?[ \t]*\n)*"
+    r"^[ \t]*PAGE 01[ \t][^\n]*\n(?:[^\n]*\n){0,40}?"
+    r"[ \t]*(?:C O N F I D E N T I A L|S E C R E T|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)[^\n]*"
+    r"SECTION[ \t]+\d+[ \t]+OF[ \t]+\d+[^\n]*"
+    r"(?:\n[ \t]*(?:SIPDIS|NOFORN|SENSITIVE|X{3,}|E\.?[ \t]?O\.?[ \t]*\d{5}[^\n]*|TAGS?\b[^\n]*)[ \t]*)*\n?",
+    re.MULTILINE,
+)
+
+
 def remove_page_lines(text: str) -> str:
     """Drop page-break lines so no paragraph, subject or REF carries them.
 
@@ -74,6 +87,8 @@ def remove_page_lines(text: str) -> str:
     sentence (`... proliferation BEIJING 00002305 002 OF 003 and ...`). There, only the words
     that spell a station (`NEW DELHI`, a cut `UNVIE VIEN`) are taken with the page number.
     """
+    if "PAGE 01" in text:
+        text = SECTION_REPEAT.sub("", text)
     text = PAGE_LINE.sub("", text)
     text = _drop_inline_pages(text)
     if "PAGE" in text:
@@ -219,7 +234,10 @@ def paragraphs_of(body: str) -> list[Paragraph]:
             marking = re.sub(r"\s+", " ", match.group("marking").upper())
             chunk = chunk[match.end():]
         chunk = HEADING_TAIL.sub("", chunk.rstrip())
-        text = "\n".join(line.rstrip() for line in chunk.strip().split("\n"))
+        if _heading_at_end(chunk):  # a subheading set off by blank lines belongs to the next paragraph
+            chunk = chunk.rstrip().rsplit("\n", 1)[0]
+        lines = [line.rstrip() for line in chunk.strip().split("\n") if line.strip() != "SIPDIS"]
+        text = "\n".join(lines).strip()
         paragraphs.append(Paragraph(number=int(start.group("number")), marking=marking, text=text))
     return paragraphs
 
@@ -302,21 +320,28 @@ def _under_heading(paragraphs: list[Paragraph], titles: list[str | None], title:
     return None
 
 
+ACTION_LABEL = re.compile(r"^\s*ACTION\s+REQUESTS?\s*[:.\-]\s*", re.I)
+
+
 def action_request_of(paragraphs: list[Paragraph], titles: list[str | None]) -> str | None:
-    """Paragraphs that state an action request, the paragraphs they point to (`See paragraph 4`),
-    and paragraphs under an `Action request` heading."""
+    """The action request: the paragraphs an `This is an action request. See paragraph 4.` points to,
+    else the paragraphs that state one (`ACTION REQUEST: ...`) or stand under such a heading."""
     by_number = {p.number: p for p in paragraphs}
-    chosen: list[Paragraph] = []
+    stating: list[Paragraph] = []
+    targets: list[Paragraph] = []
     for paragraph, heading in zip(paragraphs, titles, strict=True):
-        if ACTION.search(paragraph.text) or (heading and ACTION.search(heading)):
-            if paragraph not in chosen:
-                chosen.append(paragraph)
-            for pointer in POINTER.finditer(paragraph.text):
-                for number in re.findall(r"\d+", pointer.group("numbers")):
-                    target = by_number.get(int(number))
-                    if target is not None and target not in chosen:
-                        chosen.append(target)
-    return "\n\n".join(p.text for p in chosen) if chosen else None
+        if not (ACTION.search(paragraph.text) or (heading and ACTION.search(heading))):
+            continue
+        pointed = [by_number.get(int(n)) for pointer in POINTER.finditer(paragraph.text)
+                   for n in re.findall(r"\d+", pointer.group("numbers"))]
+        pointed = [p for p in pointed if p is not None and p is not paragraph]
+        if pointed:
+            targets.extend(p for p in pointed if p not in targets)
+        elif paragraph not in stating:
+            stating.append(paragraph)
+    chosen = targets or stating
+    texts = [ACTION_LABEL.sub("", p.text, count=1) for p in chosen]
+    return "\n\n".join(texts) if texts else None
 
 
 def _until(end: re.Pattern[str], text: str) -> str | None:
