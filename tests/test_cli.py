@@ -205,7 +205,7 @@ def test_transform_writes_output_and_quarantine_beside_it(runner, tmp_path):
     failures = json_lines(report.read_text(encoding="utf-8"))
     assert sorted(Path(f["source"]).name for f in failures) == ["broken-empty-preamble.txt",
                                                                 "broken-not-a-cable.txt"]
-    assert all(list(f) == ["source", "reference_id", "stage", "reason"] for f in failures)
+    assert all(list(f) == ["source", "reference_id", "stage", "reason", "findings"] for f in failures)
     assert f"14 cables in = 12 out + 2 quarantined; {len(quads):,} triples" in result.stderr
     assert "quarantined " in result.stderr and "[read]" in result.stderr and "[parse]" in result.stderr
     assert f"full report: {report}" in result.stderr

@@ -33,7 +33,7 @@ MIN_SHARE = {
 @pytest.fixture(scope="module")
 def results(corpus: Path):
     folders = [str(corpus / "cables"), str(corpus / "cables-pdf-text")]
-    outputs = list(pipeline.process(folders, rdf_format="nq", keep_record=True))
+    outputs = list(pipeline.process(folders, options=pipeline.Options(rdf_format="nq", keep_record=True)))
     return outputs
 
 

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from cablegraph import __version__, pipeline
 from cablegraph.rdf.vocab import DEFAULT_BASE
+from cablegraph.rdfinput import is_rdf_path
 from cablegraph.sources import count_inputs
+from cablegraph.validate import severity_rank
 
 INPUT_FORMATS = click.Choice(["auto", "layout", "bare", "csv"])
 EXIT_QUARANTINED = 1
@@ -78,8 +82,9 @@ def parse(inputs: tuple[str, ...], as_json: bool, input_format: str, sample: boo
     report = open(quarantine, "w", encoding="utf-8") if quarantine else None  # noqa: SIM115
     out = sys.stdout
     with _progress(paths, input_format, progress) as bar:
-        for item in pipeline.process(paths, input_format=input_format, rdf_format=None, jobs=jobs,
-                                     keep_record=True, progress=bar.update):
+        options = pipeline.Options(rdf_format=None, keep_record=True)
+        for item in pipeline.process(paths, input_format=input_format, options=options, jobs=jobs,
+                                     progress=bar.update):
             cables_in += 1
             if item.failure:
                 failed += 1
@@ -116,26 +121,286 @@ def _digest(record: dict) -> str:
 @click.option("--quarantine", type=click.Path(dir_okay=False), default=None,
               help="Failures as JSON lines (default: OUTPUT's name + .quarantine.jsonl).")
 @click.option("--sample", is_flag=True, help="Transform the bundled fictional example cables.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check each cable against the SHACL shapes; a Violation quarantines the cable.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @_jobs_option
 def transform(inputs: tuple[str, ...], output: str, rdf_format: str | None, input_format: str, base: str,
-              quarantine: str | None, sample: bool, progress: bool | None, jobs: int | None) -> None:
-    """Parse and transform cables into RDF, streaming, on every core."""
+              quarantine: str | None, sample: bool, validate: bool, progress: bool | None, jobs: int | None) -> None:
+    """Parse, transform and validate cables into RDF, streaming, on every core."""
     paths = _inputs(inputs, sample)
     if quarantine is None and output != "-":
         quarantine = output.removesuffix(".gz") + ".quarantine.jsonl"
     try:
         with _progress(paths, input_format, progress) as bar:
             summary = pipeline.transform(paths, output, rdf_format=rdf_format, input_format=input_format,
-                                         base=base, jobs=jobs, quarantine=quarantine, progress=bar.update)
+                                         base=base, jobs=jobs, quarantine=quarantine, validate=validate,
+                                         progress=bar.update)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--base") from error
     click.echo(summary.line(), err=True)
+    if summary.by_shape:
+        click.echo(_shape_table(summary.by_shape), err=True)
     for failure in summary.failures[:10]:
         click.echo(f"  quarantined {failure.source} [{failure.stage}]: {failure.reason}", err=True)
     if summary.quarantined and quarantine:
         click.echo(f"  full report: {quarantine}", err=True)
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
+
+
+def _shape_table(counts: Counter[tuple[str, str]]) -> str:
+    """SHACL results by severity and shape, most severe and most frequent first."""
+    rows = sorted(counts.items(), key=lambda item: (severity_rank(item[0][0]), -item[1], item[0][1]))
+    return "\n".join(f"  {count:>8,}  {severity:<9} {name}" for (severity, name), count in rows)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--input-format", type=INPUT_FORMATS, default="auto", show_default=True,
+              help="For cable text inputs; RDF inputs (.nq, .trig, maybe .gz) are recognised by name.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, envvar="CABLEGRAPH_BASE",
+              help="Base IRI the RDF was minted under (env CABLEGRAPH_BASE).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the full SHACL validation report here, in Turtle.")
+@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Examples shown per shape.")
+@click.option("--sample", is_flag=True, help="Validate the bundled fictional example cables.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@_jobs_option
+def validate(inputs: tuple[str, ...], input_format: str, base: str, report_path: str | None, examples: int,
+             sample: bool, progress: bool | None, jobs: int | None) -> None:
+    """Validate cables against the SHACL shapes (shapes/cablegraph-shapes.ttl).
+
+    INPUTs are RDF written by `cablegraph transform` (N-Quads or TriG, one named graph per
+    cable) or cable text, which is parsed and transformed first. Prints results by shape and
+    severity with the first examples; exit code 1 when any cable has a Violation.
+    """
+    paths = _inputs(inputs, sample)
+    rdf = [path for path in paths if is_rdf_path(path)]
+    text = [path for path in paths if not is_rdf_path(path)]
+    summary = pipeline.Summary()
+    shown: dict[tuple[str, str], list[str]] = {}
+    with ExitStack() as stack:
+        report = stack.enter_context(open(report_path, "wb")) if report_path else None
+        on_report = report.write if report else None
+        bar = stack.enter_context(_progress(text, input_format, progress))
+        streams = []
+        if text:
+            options = pipeline.Options(base=base, validate=True, keep_report=report is not None)
+            streams.append(pipeline.process(text, input_format=input_format, options=options, jobs=jobs,
+                                            progress=bar.update, on_report=on_report))
+        if rdf:
+            streams.append(pipeline.validate_rdf(rdf, base=base, jobs=jobs, keep_report=report is not None,
+                                                 progress=bar.update, on_report=on_report))
+        for stream in streams:
+            for item in stream:
+                summary.count(item)
+                for finding in item.findings:
+                    examples_of = shown.setdefault((finding.severity, finding.name), [])
+                    if len(examples_of) < examples:
+                        value = f" value {finding.value!r}" if finding.value is not None else ""
+                        examples_of.append(f"{item.reference_id}: {finding.focus}{value}: {finding.message}")
+                if item.failure and item.failure.stage != "validate":
+                    click.echo(f"  not validated {item.failure.source} [{item.failure.stage}]: "
+                               f"{item.failure.reason}", err=True)
+    failed = summary.quarantined
+    click.echo(f"{summary.cables_in:,} cables validated: {summary.cables_in - failed:,} conform "
+               f"({summary.cables_warned:,} with warnings), {failed:,} would be quarantined")
+    for (severity, name), count in sorted(summary.by_shape.items(),
+                                          key=lambda item: (severity_rank(item[0][0]), -item[1])):
+        click.echo(f"{count:>8,}  {severity:<9} {name}")
+        for line in shown.get((severity, name), []):
+            click.echo(f"            e.g. {line}")
+    if report_path:
+        click.echo(f"full SHACL report: {report_path}")
+    sys.exit(EXIT_QUARANTINED if failed else 0)
+
+
+# -- publishing ---------------------------------------------------------------------------------
+
+DATA_HELP = "Data directory of the published dataset (store, dumps, quarantine report)."
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--data", default="var/cablegraph", show_default=True, type=click.Path(file_okay=False),
+              help=DATA_HELP)
+@click.option("--input-format", type=INPUT_FORMATS, default="auto", show_default=True)
+@click.option("--base", default=DEFAULT_BASE, show_default=True, envvar="CABLEGRAPH_BASE",
+              help="Base IRI for everything minted (env CABLEGRAPH_BASE).")
+@click.option("--public-url", default=None, help="Where the site will be reachable (for the dataset description).")
+@click.option("--sample", is_flag=True, help="Publish the bundled fictional example cables.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@_jobs_option
+def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, public_url: str | None, sample: bool,
+            progress: bool | None, jobs: int | None) -> None:
+    """Parse, transform, validate, load into the embedded Oxigraph store, and write the dumps.
+
+    Ends by saying what was published and how to query it. Exit code 1 when some cables
+    were quarantined (the rest is published; see DATA/quarantine.jsonl).
+    """
+    from cablegraph.store.publish import publish as run_publish
+
+    paths = _inputs(inputs, sample)
+    with _progress(paths, input_format, progress) as bar:
+        result = run_publish(paths, data, base=base, input_format=input_format, jobs=jobs, public_url=public_url,
+                             progress=bar.update, say=lambda text: click.echo(text, err=True))
+    summary = result.summary
+    click.echo(summary.line())
+    if summary.by_shape:
+        click.echo(_shape_table(summary.by_shape))
+    if result.over_http:
+        click.echo(f"loaded into the running server {result.over_http}")
+    else:
+        click.echo(f"store: {result.data / 'store'} ({result.triples_in_store:,} triples)")
+        for dump in result.dumps:
+            click.echo(f"dump:  {dump.path} ({dump.byte_size:,} bytes, sha256 {dump.sha256[:16]}...)")
+    click.echo("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.seconds.items()))
+    if summary.quarantined:
+        click.echo(f"quarantined: {summary.quarantined:,} cables, reasons in {result.data / 'quarantine.jsonl'}")
+    click.echo(f"query it:  cablegraph serve --data {data}   then   cablegraph query --list")
+    sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
+
+
+@main.command()
+@click.option("--data", default="var/cablegraph", show_default=True, type=click.Path(file_okay=False),
+              help=DATA_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--read-write", is_flag=True, help="Accept SPARQL updates (only for loading; publishing is read-only).")
+def serve(data: str, host: str, port: int, read_write: bool) -> None:
+    """Serve the published store with the real Oxigraph server until Ctrl-C.
+
+    Read-only by default: /query answers SPARQL, updates are refused. --read-write lets
+    `cablegraph publish` and `cablegraph load` send cables to it over HTTP.
+    """
+    from cablegraph.store.oxigraph import OxigraphServer, ServerError
+
+    store = Path(data) / "store"
+    if not read_write and not store.is_dir():
+        raise click.UsageError(f"no store in {data}: run `cablegraph publish ... --data {data}` first")
+    server = OxigraphServer(store, host=host, port=port, read_only=not read_write)
+    try:
+        server.start()
+    except ServerError as error:
+        raise click.ClickException(str(error)) from error
+    mode = "read-write" if read_write else "read-only"
+    click.echo(f"Oxigraph ({mode}) serving {store}\n  SPARQL endpoint: {server.url}/query\n"
+               f"  query editor:    {server.url}/\nCtrl-C to stop.")
+    server.serve_forever()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--endpoint", "query_url", required=True, help="SPARQL query URL of the target store.")
+@click.option("--store-url", default=None,
+              help="Its Graph Store Protocol URL (e.g. .../store, .../sparql-graph-crud-auth).")
+@click.option("--update-url", default=None, help="Its SPARQL Update URL (for --method update).")
+@click.option("--graph-param", default="graph", show_default=True,
+              help="Graph Store parameter name (graph-uri for Virtuoso).")
+@click.option("--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="Graph Store PUT per graph, or batched SPARQL Update (DROP + INSERT DATA).")
+@click.option("--user", default=None, help="User for HTTP auth (or env CABLEGRAPH_USER).")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="File holding the password (else env CABLEGRAPH_PASSWORD). Never echoed.")
+@click.option("--auth", "auth_scheme", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@click.option("--state", "state_path", type=click.Path(dir_okay=False), default=None,
+              help="Where to remember what was sent (default: .cablegraph-load-<host>.sqlite beside the first input).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, envvar="CABLEGRAPH_BASE")
+@click.option("--batch-triples", type=click.IntRange(min=100), default=20_000, show_default=True,
+              help="Triples per request (Virtuoso's INSERT DATA wants about 1000).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True, help="Seconds per request.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=4, show_default=True, help="Parallel requests.")
+def load(inputs: tuple[str, ...], query_url: str, store_url: str | None, update_url: str | None, graph_param: str,
+         method: str, user: str | None, password_file: str | None, auth_scheme: str, state_path: str | None,
+         base: str, batch_triples: int, timeout: float, progress: bool | None, jobs: int) -> None:
+    """Load RDF written by `transform` (N-Quads/TriG) into any SPARQL 1.1 endpoint, incrementally.
+
+    Each cable's named graph is replaced whole (Graph Store PUT), so re-running is
+    idempotent; a content hash per graph means a re-run sends only what changed, and a run
+    killed halfway resumes without duplicates or loss.
+    """
+    from urllib.parse import urlsplit
+
+    from cablegraph.store.endpoint import Credentials, Endpoint, EndpointError
+    from cablegraph.store.load import LoadState
+    from cablegraph.store.load import load as run_load
+
+    try:
+        credentials = Credentials.from_env(user, password_file, auth_scheme)
+    except EndpointError as error:
+        raise click.UsageError(str(error)) from error
+    endpoint = Endpoint(query_url=query_url, update_url=update_url, store_url=store_url, graph_param=graph_param,
+                        credentials=credentials, timeout=timeout)
+    if method == "gsp" and not store_url:
+        raise click.UsageError("--method gsp needs --store-url (or use --method update with --update-url)")
+    if method == "update" and not update_url:
+        raise click.UsageError("--method update needs --update-url")
+    host = urlsplit(query_url).netloc.replace(":", "_").split("@")[-1]
+    state = LoadState(state_path or Path(inputs[0]).with_name(f".cablegraph-load-{host}.sqlite"))
+    bar = tqdm(unit=" graphs", desc="graphs", disable=None if progress is None else not progress, file=sys.stderr)
+    try:
+        summary = run_load(inputs, endpoint, base=base, state=state, method=method, jobs=jobs,
+                           batch_triples=batch_triples, progress=bar.update)
+    finally:
+        bar.close()
+        state.close()
+    click.echo(summary.line())
+    for failure in summary.failures[:10]:
+        click.echo(f"  failed {failure}", err=True)
+    sys.exit(1 if summary.failures else 0)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeatable.")
+@click.option("--endpoint", default="http://127.0.0.1:7878/query", show_default=True, envvar="CABLEGRAPH_ENDPOINT",
+              help="SPARQL query URL (env CABLEGRAPH_ENDPOINT).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
+@click.option("--show", is_flag=True, help="Print the query with its parameters bound instead of running it.")
+@click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True)
+def query(name: str | None, params: tuple[str, ...], endpoint: str, fmt: str, list_queries: bool, show: bool,
+          timeout: int) -> None:
+    """Run a canned query (see --list) or a .rq file against a SPARQL endpoint.
+
+    Parameters are bound as typed RDF terms in a VALUES block, never pasted into the query:
+    cablegraph query cables-by-tag -p tag=PGOV --format csv
+    """
+    from cablegraph.queries import QueryError, canned_queries, find_query
+    from cablegraph.store.run import format_results, run_query
+
+    if list_queries or not name:
+        for canned in canned_queries().values():
+            click.echo(f"{canned.name}\n    {canned.title}. {canned.description}")
+            for param in canned.params:
+                click.echo(f"    -p {param.name}=...  ({param.kind}, default {param.default}) {param.help}")
+        return
+    try:
+        canned = find_query(name)
+        values = dict(_key_value(item) for item in params)
+        text = canned.bind(values)
+    except QueryError as error:
+        raise click.UsageError(str(error)) from error
+    if show:
+        click.echo(text)
+        return
+    try:
+        results = run_query(endpoint, text, timeout=timeout)
+    except Exception as error:  # SPARQLWrapper raises many types; say what happened and where
+        raise click.ClickException(f"query {canned.name} at {endpoint} failed: {type(error).__name__}: "
+                                   f"{str(error)[:300]} (is the server running? `cablegraph serve`)") from error
+    click.echo(format_results(results, fmt))
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    from cablegraph.queries import QueryError
+
+    if "=" not in item:
+        raise QueryError(f"--param takes KEY=VALUE, not {item!r}")
+    key, value = item.split("=", 1)
+    return key.strip(), value
 
 
 if __name__ == "__main__":

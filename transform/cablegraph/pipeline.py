@@ -13,28 +13,30 @@ import gzip
 import json
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from cablegraph.errors import CableParseError
 from cablegraph.parse import parse_cable
 from cablegraph.rdf.mint import Minter, check_base
-from cablegraph.rdf.triples import CableTransformer
+from cablegraph.rdf.triples import CableQuads, CableTransformer
 from cablegraph.rdf.vocab import CG, CGV, DCTERMS, DEFAULT_BASE, FOAF, PROV, RDFS, SCHEMA, SKOS, XSD
-from cablegraph.record import CableRecord
+from cablegraph.rdfinput import CableGraph, iter_cable_graphs
 from cablegraph.sources import RawCable, iter_inputs
+from cablegraph.validate import CableFindings, Finding, count_by_shape, validate_cables
 
 FORMATS: dict[str, RdfFormat] = {
     "nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
 }
 BATCH_SIZE = 32
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -55,6 +57,21 @@ class Summary:
     triples: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    cables_warned: int = 0  # published with at least one SHACL Warning
+    by_shape: Counter[tuple[str, str]] = field(default_factory=Counter)  # (severity, shape name) -> results
+
+    def count(self, item: CableOutput) -> None:
+        """Account for one cable's outcome."""
+        self.cables_in += 1
+        self.by_shape.update(count_by_shape(item.findings))
+        if item.failure:
+            self.quarantined += 1
+            self.failures.append(item.failure)
+            return
+        self.cables_out += 1
+        self.triples += item.triples
+        if any(finding.severity == "Warning" for finding in item.findings):
+            self.cables_warned += 1
 
     @property
     def cables_per_second(self) -> float:
@@ -71,7 +88,8 @@ class Summary:
                                f"{self.quarantined} quarantined")
 
     def line(self) -> str:
-        return (f"{self.cables_in:,} cables in = {self.cables_out:,} out + {self.quarantined:,} quarantined; "
+        warned = f" ({self.cables_warned:,} with SHACL warnings)" if self.cables_warned else ""
+        return (f"{self.cables_in:,} cables in = {self.cables_out:,} out{warned} + {self.quarantined:,} quarantined; "
                 f"{self.triples:,} triples in {self.seconds:.1f} s "
                 f"({self.cables_per_second:,.0f} cables/s, {self.triples_per_second:,.0f} triples/s)")
 
@@ -87,6 +105,18 @@ class CableOutput:
     shared: list[tuple[str, bytes, int]] = field(default_factory=list)
     record: dict[str, Any] | None = None
     failure: Failure | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What each worker does with a cable, fixed for the run."""
+
+    base: str = DEFAULT_BASE
+    rdf_format: str | None = "nq"  # None: parse only
+    keep_record: bool = False
+    validate: bool = False
+    keep_report: bool = False  # send back each batch's SHACL report (Turtle) for `validate --report`
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -94,45 +124,83 @@ class CableOutput:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(base: str, rdf_format: str | None, keep_record: bool) -> None:
-    _worker["transformer"] = CableTransformer(Minter(base)) if rdf_format else None
-    _worker["format"] = rdf_format
-    _worker["keep_record"] = keep_record
+def _init_worker(options: Options) -> None:
+    _worker["options"] = options
+    _worker["sent_shared"] = set()
+    _worker["transformer"] = CableTransformer(Minter(options.base)) if options.rdf_format else None
 
 
-def _process_batch(batch: list[RawCable | Failure]) -> list[CableOutput]:
-    return [_process_one(item) if isinstance(item, RawCable) else _failed(item) for item in batch]
+def _process_batch(batch: list[RawCable | Failure]) -> tuple[list[CableOutput], bytes]:
+    """Parse, transform, validate and serialize one batch; outputs in batch order, and the report."""
+    options: Options = _worker["options"]
+    outputs: list[CableOutput] = []
+    transformed: list[tuple[CableOutput, CableQuads]] = []
+    for item in batch:
+        if isinstance(item, Failure):
+            outputs.append(CableOutput(reference_id=item.reference_id, source=item.source, failure=item))
+            continue
+        output, quads = _parse_and_transform(item, options)
+        outputs.append(output)
+        if quads is not None:
+            transformed.append((output, quads))
+    report = b""
+    if options.validate and transformed:
+        report = _validate(transformed, options.keep_report)
+    for output, quads in transformed:
+        if output.failure is None:
+            _serialize_quads(quads, output, options.rdf_format or "nq")
+    return outputs, report
 
 
-def _failed(failure: Failure) -> CableOutput:
-    return CableOutput(reference_id=failure.reference_id, source=failure.source, failure=failure)
-
-
-def _process_one(raw: RawCable) -> CableOutput:
+def _parse_and_transform(raw: RawCable, options: Options) -> tuple[CableOutput, CableQuads | None]:
     output = CableOutput(reference_id=raw.reference_id, source=raw.source)
     try:
         record = parse_cable(raw)
     except CableParseError as error:
         output.failure = Failure(raw.source, error.reference_id or raw.reference_id, "parse", error.reason)
-        return output
+        return output, None
     output.reference_id = record.reference_id
-    if _worker["keep_record"]:
+    if options.keep_record:
         output.record = record.to_dict()
-    if _worker["format"]:
-        try:
-            _serialize_record(record, output)
-        except (ValueError, TypeError, OSError) as error:
-            output.failure = Failure(raw.source, record.reference_id, "transform",
-                                     f"could not express the record as RDF: {error}")
-    return output
+    if not options.rdf_format:
+        return output, None
+    try:
+        return output, _worker["transformer"].transform(record)
+    except (ValueError, TypeError) as error:
+        output.failure = Failure(raw.source, record.reference_id, "transform",
+                                 f"could not express the record as RDF: {error}")
+        return output, None
 
 
-def _serialize_record(record: CableRecord, output: CableOutput) -> None:
-    quads = _worker["transformer"].transform(record)
-    fmt = _worker["format"]
+def _validate(transformed: list[tuple[CableOutput, CableQuads]], keep_report: bool) -> bytes:
+    results, report = validate_cables([(quads.cable, quads.shared) for _, quads in transformed])
+    for (output, _), found in zip(transformed, results, strict=True):
+        output.findings = found.findings
+        if found.violations:
+            output.failure = Failure(output.source, output.reference_id, "validate", _violation_reason(found))
+    return report.serialize(format="turtle", encoding="utf-8") if keep_report and len(report) else b""
+
+
+def _violation_reason(found: CableFindings) -> str:
+    lines = sorted({finding.line() for finding in found.violations})
+    more = f"; and {len(lines) - 3} more" if len(lines) > 3 else ""
+    return "SHACL violation: " + "; ".join(lines[:3]) + more
+
+
+def _serialize_quads(quads: CableQuads, output: CableOutput, fmt: str) -> None:
+    """Serialize a cable, and the shared descriptions this worker has not sent before.
+
+    Each worker handles its cables in input order, so the first cable (in input order) that
+    needs a shared description is always one whose worker sends it: the main process, which
+    writes each description once, writes it at the same place whatever the number of workers.
+    """
     output.body = _serialize(quads.cable, fmt)
     output.triples = len(quads.cable)
-    output.shared = [(key, _serialize(items, fmt), len(items)) for key, items in quads.shared.items()]
+    sent: set[str] = _worker.setdefault("sent_shared", set())
+    for key, items in quads.shared.items():
+        if key not in sent:
+            sent.add(key)
+            output.shared.append((key, _serialize(items, fmt), len(items)))
 
 
 PREFIXES = {
@@ -153,54 +221,87 @@ def _serialize(quads: list[Quad], fmt: str) -> bytes:
 
 def _batches(items: Iterable[RawCable | CableParseError], size: int = BATCH_SIZE) -> Iterator[list[RawCable | Failure]]:
     """Input items in batches, read errors turned into Failures in place so that output keeps input order."""
-    batch: list[RawCable | Failure] = []
-    for item in items:
-        if isinstance(item, CableParseError):
-            batch.append(Failure(item.source or "?", item.reference_id, "read", item.reason))
-        else:
-            batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    as_failures = (Failure(item.source or "?", item.reference_id, "read", item.reason)
+                   if isinstance(item, CableParseError) else item for item in items)
+    return _chunks(as_failures, size)
 
 
-def process(inputs: Iterable[str], *, input_format: str = "auto", rdf_format: str | None = "nq",
-            base: str | None = None, jobs: int | None = None, keep_record: bool = False,
-            progress: Callable[[int], None] | None = None) -> Iterator[CableOutput]:
+def process(inputs: Iterable[str], *, input_format: str = "auto", options: Options | None = None,
+            jobs: int | None = None, progress: Callable[[int], None] | None = None,
+            on_report: Callable[[bytes], None] | None = None) -> Iterator[CableOutput]:
     """Yield one CableOutput per input cable, in input order (read errors included as failures).
 
     At most three batches per worker are in flight, so memory is bounded by the window, not
     by the input: a generator over a 1.7 GB csv is consumed only as fast as workers finish.
     """
-    base = check_base(base or DEFAULT_BASE)  # fail fast on a bad base, before any worker starts
+    options = options or Options()
+    check_base(options.base)  # fail fast on a bad base, before any worker starts
     jobs = jobs or os.cpu_count() or 1
     batches = _batches(iter_inputs(list(inputs), format=input_format))
+    yield from _run(_process_batch, batches, options, jobs, progress, on_report)
+
+
+def _run(work: Callable[[list[Any]], tuple[list[CableOutput], bytes]], batches: Iterable[list[Any]],
+         options: Options, jobs: int, progress: Callable[[int], None] | None,
+         on_report: Callable[[bytes], None] | None) -> Iterator[CableOutput]:
+    """Apply `work` to each batch, inline (jobs=1) or on a process pool with a bounded window, in order."""
     if jobs == 1:
-        _init_worker(base, rdf_format, keep_record)
+        _init_worker(options)
         for batch in batches:
-            results = _process_batch(batch)
-            if progress:
-                progress(len(results))
-            yield from results
+            yield from _deliver(work(batch), progress, on_report)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(base, rdf_format, keep_record)) as pool:
-        window: deque[Future[list[CableOutput]]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+        window: deque[Future[tuple[list[CableOutput], bytes]]] = deque()
         for batch in batches:
-            window.append(pool.submit(_process_batch, batch))
+            window.append(pool.submit(work, batch))
             while len(window) >= jobs * 3:
-                yield from _drain(window.popleft(), progress)
+                yield from _deliver(window.popleft().result(), progress, on_report)
         while window:
-            yield from _drain(window.popleft(), progress)
+            yield from _deliver(window.popleft().result(), progress, on_report)
 
 
-def _drain(future: Future[list[CableOutput]], progress: Callable[[int], None] | None) -> Iterator[CableOutput]:
-    results = future.result()
+def _deliver(result: tuple[list[CableOutput], bytes], progress: Callable[[int], None] | None,
+             on_report: Callable[[bytes], None] | None) -> Iterator[CableOutput]:
+    outputs, report = result
     if progress:
-        progress(len(results))
-    yield from results
+        progress(len(outputs))
+    if on_report and report:
+        on_report(report)
+    yield from outputs
+
+
+def _validate_graphs(batch: list[CableGraph]) -> tuple[list[CableOutput], bytes]:
+    options: Options = _worker["options"]
+    outputs = [CableOutput(reference_id=graph.reference_id, source=graph.source, triples=len(graph.quads))
+               for graph in batch]
+    results, report = validate_cables([(graph.quads, graph.shared) for graph in batch])
+    for output, found in zip(outputs, results, strict=True):
+        output.findings = found.findings
+        if found.violations:
+            output.failure = Failure(output.source, output.reference_id, "validate", _violation_reason(found))
+    keep = options.keep_report and len(report)
+    return outputs, report.serialize(format="turtle", encoding="utf-8") if keep else b""
+
+
+def validate_rdf(paths: Iterable[str], *, base: str = DEFAULT_BASE, jobs: int | None = None,
+                 keep_report: bool = False, progress: Callable[[int], None] | None = None,
+                 on_report: Callable[[bytes], None] | None = None) -> Iterator[CableOutput]:
+    """Validate RDF written by `transform` (N-Quads or TriG), cable graph by cable graph, in order."""
+    options = Options(base=check_base(base), validate=True, keep_report=keep_report)
+    jobs = jobs or os.cpu_count() or 1
+    graphs = (graph for path in paths for graph in iter_cable_graphs(path, options.base))
+    yield from _run(_validate_graphs, _chunks(graphs, BATCH_SIZE), options, jobs, progress, on_report)
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def output_format_for(path: str, explicit: str | None) -> str:
@@ -217,34 +318,33 @@ def _open_output(stack: ExitStack, path: str) -> IO[bytes]:
         return stack.enter_context(os.fdopen(os.dup(1), "wb"))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if path.endswith(".gz"):
-        return stack.enter_context(gzip.open(path, "wb", compresslevel=5))
+        return stack.enter_context(gzip.open(path, "wb", compresslevel=1))
     return stack.enter_context(open(path, "wb"))
 
 
 def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = None, input_format: str = "auto",
               base: str | None = None, jobs: int | None = None, quarantine: str | None = None,
-              progress: Callable[[int], None] | None = None) -> Summary:
-    """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file."""
+              validate: bool = True, progress: Callable[[int], None] | None = None) -> Summary:
+    """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file.
+
+    With `validate`, a cable whose data has a SHACL Violation is quarantined with the shapes'
+    messages instead of written; Warnings and Infos are written and counted.
+    """
     fmt = output_format_for(output, rdf_format)
-    base = check_base(base or DEFAULT_BASE)  # before the output file is opened (and truncated)
+    options = Options(base=check_base(base or DEFAULT_BASE), rdf_format=fmt, validate=validate)
     summary = Summary()
     started = time.perf_counter()
     seen_shared: set[str] = set()
     with ExitStack() as stack:
-        out = _open_output(stack, output)
+        out = _open_output(stack, output)  # only now: a bad base must not truncate an existing file
         report = stack.enter_context(open(quarantine, "w", encoding="utf-8")) if quarantine else None
-        for item in process(inputs, input_format=input_format, rdf_format=fmt, base=base, jobs=jobs,
-                            progress=progress):
-            summary.cables_in += 1
+        for item in process(inputs, input_format=input_format, options=options, jobs=jobs, progress=progress):
+            summary.count(item)
             if item.failure:
-                summary.quarantined += 1
-                summary.failures.append(item.failure)
                 if report:
-                    report.write(json.dumps(asdict(item.failure), ensure_ascii=False) + "\n")
+                    report.write(quarantine_line(item) + "\n")
                 continue
-            summary.cables_out += 1
             out.write(item.body)
-            summary.triples += item.triples
             for key, body, count in item.shared:
                 if key not in seen_shared:
                     seen_shared.add(key)
@@ -253,3 +353,11 @@ def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = No
     summary.seconds = time.perf_counter() - started
     summary.check()
     return summary
+
+
+def quarantine_line(item: CableOutput) -> str:
+    """One JSON line of the quarantine report: where, which stage, why, and the SHACL results if any."""
+    assert item.failure is not None
+    data: dict[str, Any] = asdict(item.failure)
+    data["findings"] = [asdict(finding) for finding in item.findings if finding.severity == "Violation"]
+    return json.dumps(data, ensure_ascii=False)

@@ -16,9 +16,13 @@ from pyoxigraph import NamedNode
 
 from cablegraph.rdf.vocab import DEFAULT_BASE
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+
 
 def segment(value: str) -> str:
     """One IRI path segment from arbitrary text: unreserved characters kept, all else %-encoded."""
+    if _UNRESERVED.fullmatch(value):
+        return value  # the common case (ids, codes, numbers): nothing to encode, no dot segment
     cleaned = value.strip().encode("utf-8", "replace").decode("utf-8")
     if cleaned in (".", ".."):
         return cleaned.replace(".", "%2E")  # a dot segment would be resolved away by IRI normalisation

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -40,18 +41,35 @@ def _n(term: object) -> NamedNode:
 
 
 def _text(value: str) -> Literal:
-    # Lone surrogates cannot cross into Rust; replace them rather than fail the cable.
-    return Literal(value.encode("utf-8", "replace").decode("utf-8"))
+    try:
+        return Literal(value)
+    except (UnicodeEncodeError, ValueError):  # lone surrogates cannot cross into Rust: replace, do not fail
+        return Literal(value.encode("utf-8", "replace").decode("utf-8"))
 
 
-def _typed(value: str | int | bool, datatype: object) -> Literal:
+def _typed(value: str | int | bool, datatype: NamedNode) -> Literal:
     if isinstance(value, bool):
         value = "true" if value else "false"
-    return Literal(str(value), datatype=_n(datatype))
+    return Literal(str(value), datatype=datatype)
 
 
 P = {name: _n(getattr(CG, name)) for name in CG.__annotations__}
 TYPE, LABEL = _n(RDF.type), _n(RDFS.label)
+# External terms as pyoxigraph nodes, built once: attribute access on rdflib namespaces and the
+# conversion cost more than the rest of the transform when done per triple.
+ID, TITLE, CREATED, REFERENCES, SUBJECT, IS_PART_OF, IS_VERSION_OF = (
+    _n(t) for t in (DCTERMS.identifier, DCTERMS.title, DCTERMS.created, DCTERMS.references, DCTERMS.subject,
+                    DCTERMS.isPartOf, DCTERMS.isVersionOf))
+DATE_SENT, TEXT, POSITION, SENDER = (_n(t) for t in (SCHEMA.dateSent, SCHEMA.text, SCHEMA.position, SCHEMA.sender))
+ATTRIBUTED_TO, DERIVED_FROM = _n(PROV.wasAttributedTo), _n(PROV.wasDerivedFrom)
+NOTATION, IN_SCHEME, PREF_LABEL, FOAF_NAME = (_n(t) for t in (SKOS.notation, SKOS.inScheme, SKOS.prefLabel, FOAF.name))
+XSD_DATETIME, XSD_DATE, XSD_INTEGER, XSD_BOOLEAN = (_n(t) for t in (XSD.dateTime, XSD.date, XSD.integer, XSD.boolean))
+
+
+@lru_cache(maxsize=4096)
+def _concept(path: str) -> NamedNode:
+    """A concept of our vocabularies, e.g. `classification/SECRET`."""
+    return NamedNode(str(CGV[path]))
 
 
 @dataclass(slots=True)
@@ -74,6 +92,7 @@ class CableTransformer:
         self.mint = minter or Minter()
         self.shared_graph = self.mint.shared_graph()
         self.agent = NamedNode(self.mint.base + SOFTWARE_AGENT)
+        self._shared: dict[str, list[Quad]] = {}  # bounded: one entry per tag, post, person, addressee
 
     def transform(self, record: CableRecord) -> CableQuads:
         out = CableQuads()
@@ -81,34 +100,34 @@ class CableTransformer:
         cable = self.mint.cable(cid)
         graph = self.mint.cable_graph(cid)
 
-        def add(s: NamedNode, p: object, o: object) -> None:
-            out.cable.append(Quad(s, p if isinstance(p, NamedNode) else _n(p), o, graph))
+        def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+            out.cable.append(Quad(s, p, o, graph))
 
         def lit(s: NamedNode, p: object, value: str | None) -> None:
             if value:
                 add(s, p, _text(value))
 
         add(cable, TYPE, P["Cable"])
-        add(cable, DCTERMS.identifier, _text(record.reference_id))
+        add(cable, ID, _text(record.reference_id))
         lit(cable, P["rawReferenceId"], record.reference_id_raw)
         if cid != record.reference_id:
-            add(cable, DCTERMS.isVersionOf, self.mint.cable(record.reference_id))
-        lit(cable, DCTERMS.title, record.subject)
+            add(cable, IS_VERSION_OF, self.mint.cable(record.reference_id))
+        lit(cable, TITLE, record.subject)
         if record.created:
             created = _datetime(record.created)
-            add(cable, DCTERMS.created, created)
-            add(cable, SCHEMA.dateSent, created)
+            add(cable, CREATED, created)
+            add(cable, DATE_SENT, created)
         if record.file_date:
-            add(cable, P["fileDate"], _typed(record.file_date, XSD.date))
+            add(cable, P["fileDate"], _typed(record.file_date, XSD_DATE))
         lit(cable, P["dateTimeGroup"], record.dtg)
         self._classification(add, lit, cable, record)
         self._origin(add, lit, out, cable, record)
         lit(cable, P["transmissionId"], record.transmission_id)
         if record.precedence:
-            add(cable, P["precedence"], _n(CGV["precedence/" + record.precedence.replace(" ", "_")]))
+            add(cable, P["precedence"], _concept("precedence/" + record.precedence.replace(" ", "_")))
         if record.sections is not None:
-            add(cable, P["sectionCount"], _typed(record.sections, XSD.integer))
-        add(cable, P["isPartialExtract"], _typed(record.is_partial, XSD.boolean))
+            add(cable, P["sectionCount"], _typed(record.sections, XSD_INTEGER))
+        add(cable, P["isPartialExtract"], _typed(record.is_partial, XSD_BOOLEAN))
         lit(cable, P["sourceFile"], _source_name(record.source))
         self._addresses(add, lit, out, cable, cid, record)
         self._tags(add, out, cable, record)
@@ -118,9 +137,9 @@ class CableTransformer:
         lit(cable, P["summary"], record.summary)
         lit(cable, P["comment"], record.comment)
         lit(cable, P["actionRequest"], record.action_request)
-        lit(cable, SCHEMA.text, record.text)
-        add(graph, PROV.wasAttributedTo, self.agent)
-        add(graph, PROV.wasDerivedFrom, cable)
+        lit(cable, TEXT, record.text)
+        add(graph, ATTRIBUTED_TO, self.agent)
+        add(graph, DERIVED_FROM, cable)
         return out
 
     # -- parts -----------------------------------------------------------------------------------
@@ -129,13 +148,13 @@ class CableTransformer:
         lit(cable, P["classificationText"], record.classification)
         level = _level(record.classification)
         if level:
-            add(cable, P["classification"], _n(CGV["classification/" + level]))
+            add(cable, P["classification"], _concept("classification/" + level))
         for caveat in record.caveats:
             if caveat.startswith("REL "):
-                add(cable, P["caveat"], _n(CGV["caveat/REL"]))
+                add(cable, P["caveat"], _concept("caveat/REL"))
                 lit(cable, P["releasableTo"], caveat[4:])
             elif caveat in KNOWN_CAVEATS:
-                add(cable, P["caveat"], _n(CGV["caveat/" + caveat]))
+                add(cable, P["caveat"], _concept("caveat/" + caveat))
 
     def _origin(self, add, lit, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
         lit(cable, P["originRoutingIndicator"], record.origin_routing)
@@ -152,7 +171,7 @@ class CableTransformer:
         self._share(out, post, description)
 
     def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
-        roles = (("from", record.from_, _n(SCHEMA.sender)), ("to", record.to, P["toAddressee"]),
+        roles = (("from", record.from_, SENDER), ("to", record.to, P["toAddressee"]),
                  ("info", record.info, P["infoAddressee"]))
         for role, recipients, link in roles:
             for position, recipient in enumerate(recipients, start=1):
@@ -161,13 +180,13 @@ class CableTransformer:
                 line = self.mint.address_line(cid, role, position)
                 add(cable, P["addressLine"], line)
                 add(line, TYPE, P["AddressLine"])
-                add(line, P["addressRole"], _n(CGV["address-role/" + role]))
+                add(line, P["addressRole"], _concept("address-role/" + role))
                 add(line, P["addressee"], addressee)
-                add(line, SCHEMA.position, _typed(position, XSD.integer))
+                add(line, POSITION, _typed(position, XSD_INTEGER))
                 lit(line, P["routingIndicator"], recipient.routing)
                 lit(line, P["messageControlNumber"], recipient.mcn)
                 if recipient.precedence:
-                    add(line, P["precedence"], _n(CGV["precedence/" + recipient.precedence.replace(" ", "_")]))
+                    add(line, P["precedence"], _concept("precedence/" + recipient.precedence.replace(" ", "_")))
 
     def _addressee(self, out: CableQuads, recipient: Recipient) -> NamedNode:
         node = self.mint.addressee(recipient.name)
@@ -181,17 +200,18 @@ class CableTransformer:
     def _tags(self, add, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
         for tag in record.tags:
             node = self.mint.tag(tag.code)
-            add(cable, DCTERMS.subject, node)
+            add(cable, SUBJECT, node)
             info = tables.tag_info(tag.code)
             kind = info.kind if info else tag.kind
             description = [
+                (node, TYPE, P["Tag"]),  # the superclass too: validation and queries need no inference
                 (node, TYPE, _n(TAG_CLASSES.get(kind, CG.UnknownTag))),
-                (node, _n(SKOS.notation), _text(tag.code)),
-                (node, _n(SKOS.inScheme), _n(CGV["tags/" + kind])),
+                (node, NOTATION, _text(tag.code)),
+                (node, IN_SCHEME, _concept("tags/" + kind)),
                 (node, P["tagKind"], _text(kind)),
             ]
             if info and info.label:
-                description.append((node, _n(SKOS.prefLabel), Literal(info.label, language="en")))
+                description.append((node, PREF_LABEL, Literal(info.label, language="en")))
             self._share(out, node, description)
 
     def _references(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
@@ -199,20 +219,20 @@ class CableTransformer:
             node = self.mint.reference(cid, position)
             add(cable, P["reference"], node)
             add(node, TYPE, P["Reference"])
-            add(node, SCHEMA.position, _typed(position, XSD.integer))
+            add(node, POSITION, _typed(position, XSD_INTEGER))
             lit(node, P["referenceLetter"], reference.letter)
             lit(node, P["referenceText"], reference.raw)
-            add(node, P["referenceKind"], _n(CGV["reference-kind/" + reference.kind]))
+            add(node, P["referenceKind"], _concept("reference-kind/" + reference.kind))
             if reference.cable_id:
                 cited = self.mint.cable(reference.cable_id)
                 add(node, P["citedCable"], cited)
-                add(cable, DCTERMS.references, cited)
+                add(cable, REFERENCES, cited)
 
     def _authority(self, add, lit, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
         lit(cable, P["executiveOrder"], record.executive_order)
         if record.declassify_on:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.declassify_on):
-                add(cable, P["declassifyOn"], _typed(record.declassify_on, XSD.date))
+                add(cable, P["declassifyOn"], _typed(record.declassify_on, XSD_DATE))
             else:
                 lit(cable, P["declassificationInstruction"], record.declassify_on)
         for reason in record.reasons:
@@ -233,7 +253,7 @@ class CableTransformer:
         full = key if name == "" else name
         description = [(node, TYPE, P["Person"])]
         if full:
-            description += [(node, _n(FOAF.name), _text(full)), (node, LABEL, _text(full))]
+            description += [(node, FOAF_NAME, _text(full)), (node, LABEL, _text(full))]
         else:
             description.append((node, LABEL, _text(key.strip())))
         self._share(out, node, description)
@@ -247,31 +267,39 @@ class CableTransformer:
             node = self.mint.paragraph(cid, index)
             add(cable, P["paragraph"], node)
             add(node, TYPE, P["Paragraph"])
-            add(node, DCTERMS.isPartOf, cable)
-            add(node, P["paragraphNumber"], _typed(paragraph.number, XSD.integer))
-            lit(node, SCHEMA.text, paragraph.text)
+            add(node, IS_PART_OF, cable)
+            add(node, P["paragraphNumber"], _typed(paragraph.number, XSD_INTEGER))
+            lit(node, TEXT, paragraph.text)
             if paragraph.marking:
                 lit(node, P["marking"], paragraph.marking)
                 level, caveats = _marking_parts(paragraph.marking)
                 if level:
-                    add(node, P["markingLevel"], _n(CGV["classification/" + level]))
+                    add(node, P["markingLevel"], _concept("classification/" + level))
                 for caveat in caveats:
-                    add(node, P["markingCaveat"], _n(CGV["caveat/" + caveat]))
+                    add(node, P["markingCaveat"], _concept("caveat/" + caveat))
 
     def _share(self, out: CableQuads, subject: NamedNode, triples: list, key: str | None = None) -> None:
-        out.shared.setdefault(key or subject.value, [Quad(s, p, o, self.shared_graph) for s, p, o in triples])
+        """Attach a shared description to this cable's output. The first description made for a key
+        in this process is the one used from then on (it is also the one the output keeps)."""
+        key = key or subject.value
+        if key in out.shared:
+            return
+        quads = self._shared.get(key)
+        if quads is None:
+            quads = self._shared[key] = [Quad(s, p, o, self.shared_graph) for s, p, o in triples]
+        out.shared[key] = quads
 
 
 def _datetime(value: str) -> Literal:
     """`2009-09-10T16:27Z` -> xsd:dateTime `2009-09-10T16:27:00Z`; a bare date -> xsd:date."""
     if "T" not in value:
-        return _typed(value, XSD.date)
+        return _typed(value, XSD_DATE)
     date, time = value.split("T", 1)
     zone = "Z" if time.endswith("Z") else ""
     clock = time.rstrip("Z")
     if clock.count(":") == 1:
         clock += ":00"
-    return _typed(f"{date}T{clock}{zone}", XSD.dateTime)
+    return _typed(f"{date}T{clock}{zone}", XSD_DATETIME)
 
 
 def _level(classification: str | None) -> str | None:

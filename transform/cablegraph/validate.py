@@ -1,0 +1,159 @@
+"""SHACL validation of cables, per batch, with pyshacl as the engine.
+
+Validating tens of millions of triples as one graph is far too slow and big, so each worker
+validates the cables of its batch together: the batch's cable graphs plus the shared
+descriptions (tags, posts, people, addressees) those cables refer to. Our shapes only look
+at a focus node and the nodes it links to, all of which are in that data, so a cable's
+results do not depend on which other cables share its batch (tests check this against a
+whole-graph run). Each result is attributed back to the cable(s) whose data holds its focus
+node: a cable-local node to its cable, a shared node to every cable of the batch that uses it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyshacl
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Quad
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from cablegraph.resources import shapes_file
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One SHACL validation result, in words and IRIs a person can follow."""
+
+    severity: str  # Violation | Warning | Info
+    shape: str  # the sh:sourceShape (a property shape's IRI, or its node shape's when blank)
+    name: str  # the shape's sh:name
+    component: str  # e.g. MinCountConstraintComponent
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+
+    def line(self) -> str:
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.severity}: {self.message}{value} [{self.name}]"
+
+
+@dataclass(slots=True)
+class CableFindings:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The shapes, parsed once per process."""
+    return Graph().parse(shapes_file(), format="turtle")
+
+
+@cache
+def _shape_names() -> dict[str, str]:
+    graph = shapes_graph()
+    return {str(shape): str(name) for shape, name in graph.subject_objects(SH.name)}
+
+
+class _TermCache:
+    """pyoxigraph terms -> rdflib terms. IRIs repeat a lot (predicates, classes, shared nodes)."""
+
+    def __init__(self) -> None:
+        self.iris: dict[str, URIRef] = {}
+
+    def iri(self, value: str) -> URIRef:
+        node = self.iris.get(value)
+        if node is None:
+            node = self.iris[value] = URIRef(value)
+        return node
+
+    def term(self, term: object) -> URIRef | Literal:
+        if isinstance(term, OxLiteral):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            return Literal(term.value, datatype=self.iri(term.datatype.value))
+        return self.iri(term.value)  # type: ignore[attr-defined]
+
+
+_terms = _TermCache()
+
+
+def to_graph(quads: Iterable[Quad], graph: Graph | None = None) -> Graph:
+    """Triples of the quads (graph names dropped) in an rdflib Graph, as pyshacl wants them."""
+    graph = graph if graph is not None else Graph()
+    term = _terms.term
+    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
+    return graph
+
+
+def validate_graph(graph: Graph) -> tuple[list[Finding], Graph]:
+    """Run pyshacl on one data graph; the findings and the SHACL report graph."""
+    _conforms, report, _text = pyshacl.validate(
+        graph, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True, allow_infos=True,
+    )
+    return list(_findings(report)), report
+
+
+def _findings(report: Graph) -> Iterable[Finding]:
+    names = _shape_names()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        severity = report.value(result, SH.resultSeverity)
+        component = report.value(result, SH.sourceConstraintComponent)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        message = report.value(result, SH.resultMessage)
+        yield Finding(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            shape=str(shape),
+            name=names.get(str(shape), str(shape).rsplit("/", 1)[-1]),
+            component=str(component).rsplit("#", 1)[-1] if component else "",
+            focus=str(report.value(result, SH.focusNode)),
+            path=str(path) if isinstance(path, URIRef) else None,
+            value=str(value) if value is not None else None,
+            message=str(message) if message else "",
+        )
+
+
+def validate_cables(cables: Sequence[tuple[list[Quad], dict[str, list[Quad]]]]) -> tuple[list[CableFindings], Graph]:
+    """Validate a batch: each item is (cable quads, shared quads by key). One result list per cable."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    graph = Graph()
+    for index, (cable_quads, shared) in enumerate(cables):
+        to_graph(cable_quads, graph)
+        for quad in cable_quads:
+            owners[quad.subject.value].add(index)  # type: ignore[union-attr]
+        for quads in shared.values():
+            to_graph(quads, graph)
+            for quad in quads:
+                owners[quad.subject.value].add(index)  # type: ignore[union-attr]
+    findings, report = validate_graph(graph)
+    per_cable = [CableFindings() for _ in cables]
+    for finding in findings:
+        for index in sorted(owners.get(finding.focus, range(len(cables)))):
+            per_cable[index].findings.append(finding)
+    return per_cable, report
+
+
+def count_by_shape(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
+    """(severity, shape name) -> number of results."""
+    return Counter((f.severity, f.name) for f in findings)
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+__all__ = ["CableFindings", "Finding", "NamedNode", "count_by_shape", "shapes_graph", "to_graph",
+           "validate_cables", "validate_graph"]
