@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from servers import oxigraph_server, virtuoso_server  # noqa: F401 - session fixtures: real servers on loopback
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_NAME = "09USNATO383.txt"

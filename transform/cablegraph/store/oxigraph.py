@@ -1,0 +1,149 @@
+"""The embedded default store: the real Oxigraph server binary from the `oxigraph` PyPI package.
+
+`OxigraphServer` starts `oxigraph serve` (or `serve-read-only` for publishing) on a data
+directory bound to 127.0.0.1, waits until it answers a query, and stops it cleanly. While
+it runs it leaves a small `cablegraph-server.json` in the directory, so other commands find
+it and go over HTTP instead of opening the (locked) store. When no server holds the
+directory, loading uses pyoxigraph's bulk loader on the same on-disk format, which is
+several times faster than HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import requests
+
+STATE_FILE = "cablegraph-server.json"
+
+
+class ServerError(RuntimeError):
+    """The server could not be started or reached; the message says why and what to do."""
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` executable: beside this Python (the venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise ServerError("the oxigraph server binary is not installed: pip install oxigraph (make setup does)")
+    return found
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str, timeout: float = 2.0) -> bool:
+    try:
+        response = requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=timeout,
+                                headers={"Accept": "application/sparql-results+json"})
+    except requests.RequestException:
+        return False
+    return response.status_code == 200
+
+
+def running_server(location: str | Path) -> str | None:
+    """The URL of a live cablegraph-started server holding `location`, else None."""
+    state = Path(location) / STATE_FILE
+    if not state.is_file():
+        return None
+    try:
+        info = json.loads(state.read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+    except (ValueError, KeyError, OSError):
+        return None
+    return info["url"] if answers(info["url"]) else None
+
+
+class OxigraphServer:
+    """`with OxigraphServer(dir) as server: ... server.url` — a real Oxigraph HTTP server on loopback."""
+
+    def __init__(self, location: str | Path, *, port: int | None = None, host: str = "127.0.0.1",
+                 read_only: bool = False, union_default_graph: bool = True, timeout_s: int = 60,
+                 log: str | Path | None = None):
+        self.location = Path(location)
+        self.host = host
+        self.port = port or free_port(host)
+        self.read_only = read_only
+        self.union_default_graph = union_default_graph
+        self.timeout_s = timeout_s
+        self.log = Path(log) if log else self.location.parent / f"{self.location.name}-oxigraph.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def command(self) -> list[str]:
+        mode = "serve-read-only" if self.read_only else "serve"
+        command = [oxigraph_binary(), mode, "--location", str(self.location), "--bind", f"{self.host}:{self.port}",
+                   "--timeout-s", str(self.timeout_s)]
+        if self.union_default_graph:
+            command.append("--union-default-graph")
+        return command
+
+    def start(self, wait: float = 60.0) -> OxigraphServer:
+        self.location.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(f"oxigraph exited with code {self.process.returncode}: {self._log_tail()}")
+            if answers(self.url, timeout=1.0):
+                (self.location / STATE_FILE).write_text(
+                    json.dumps({"pid": self.process.pid, "url": self.url, "read_only": self.read_only}),
+                    encoding="utf-8")
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise ServerError(f"oxigraph did not answer on {self.url} within {wait:.0f} s: {self._log_tail()}")
+
+    def stop(self, wait: float = 15.0) -> None:
+        (self.location / STATE_FILE).unlink(missing_ok=True)
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=wait)
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (Ctrl-C or SIGTERM), then stop the server."""
+        assert self.process is not None
+        try:
+            self.process.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log.read_text(encoding="utf-8", errors="replace")[-800:].strip() or "(empty log)"
+        except OSError:
+            return "(no log)"
+
+    def __enter__(self) -> OxigraphServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()

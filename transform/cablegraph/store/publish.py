@@ -1,0 +1,238 @@
+"""`cablegraph publish`: text -> record -> triples -> shapes -> store -> dumps, in one command.
+
+The published data directory::
+
+    DATA/store/                 the Oxigraph store (`cablegraph serve --data DATA` serves it)
+    DATA/dumps/cables.nq.gz     every graph, named graphs kept (N-Quads)
+    DATA/dumps/cables.ttl.gz    the same triples as one Turtle file (graph names dropped)
+    DATA/dumps/SHA256SUMS       checksums of the dumps
+    DATA/quarantine.jsonl       every cable that did not make it, with the reason
+
+A fresh store is bulk-loaded beside the old one and swapped in when complete, so a failed
+publish never leaves a half-built store behind. If a read-write server started by
+cablegraph holds the store, the cables go to it over HTTP instead (incrementally).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+
+from cablegraph import __version__, pipeline
+from cablegraph.queries import read_query
+from cablegraph.rdf.vocab import DEFAULT_BASE, ONTOLOGY_IRI
+from cablegraph.resources import project_file, project_root
+from cablegraph.store.endpoint import Endpoint
+from cablegraph.store.load import LoadState, load
+from cablegraph.store.oxigraph import running_server
+
+VOCABULARY_FILES = (
+    ("ontology", "cablegraph.ttl"), ("ontology", "vocabularies.ttl"), ("shapes", "cablegraph-shapes.ttl"),
+)
+PREFIXES = {
+    "cg": ONTOLOGY_IRI + "#", "cgv": "https://w3id.org/cablegraph/vocab/", "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+@dataclass(slots=True)
+class Dump:
+    path: Path
+    media_type: str
+    byte_size: int
+    sha256: str
+
+
+@dataclass(slots=True)
+class PublishResult:
+    data: Path
+    summary: pipeline.Summary
+    triples_in_store: int = 0
+    dumps: list[Dump] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    over_http: str | None = None  # the server URL when the store was loaded over HTTP
+
+
+def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE, input_format: str = "auto",
+            jobs: int | None = None, public_url: str | None = None, progress: Callable[[int], None] | None = None,
+            say: Callable[[str], None] = print) -> PublishResult:
+    data = Path(data)
+    data.mkdir(parents=True, exist_ok=True)
+    work = data / "work"
+    work.mkdir(exist_ok=True)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    nquads = work / "cables.nq"
+    say("parse, transform and validate ...")
+    summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
+                                 quarantine=str(data / "quarantine.jsonl"), validate=True, progress=progress)
+    timings["transform+validate"] = time.perf_counter() - started
+    result = PublishResult(data=data, summary=summary, seconds=timings)
+
+    vocabulary = work / "vocabulary.nq"
+    write_vocabulary(vocabulary, base)
+    server = running_server(data / "store")
+    step = time.perf_counter()
+    if server:
+        say(f"loading over HTTP into the running server {server} ...")
+        endpoint = Endpoint.oxigraph(server)
+        state = LoadState(data / "load-state.sqlite")
+        loaded = load([str(nquads), str(vocabulary)], endpoint, base=base, state=state)
+        state.close()
+        if loaded.failures:
+            raise RuntimeError(f"{len(loaded.failures)} graphs could not be loaded; first: {loaded.failures[0]}")
+        result.over_http = server
+        timings["load (HTTP)"] = time.perf_counter() - step
+        store = None
+    else:
+        say("bulk loading a fresh store ...")
+        store = build_store(data / "store", [nquads, vocabulary])
+        timings["load (bulk)"] = time.perf_counter() - step
+    if store is not None:
+        step = time.perf_counter()
+        say("writing dumps ...")
+        result.dumps = write_dumps(store, data / "dumps")
+        timings["dumps"] = time.perf_counter() - step
+        step = time.perf_counter()
+        describe_dataset(store, base, result.dumps, public_url)
+        store.flush()
+        result.triples_in_store = len(store)
+        timings["dataset description"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - started
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def write_vocabulary(path: Path, base: str) -> None:
+    """The ontology, the concept schemes and the shapes, each in its own named graph."""
+    with open(path, "wb") as out:
+        for folder, name in VOCABULARY_FILES:
+            graph = NamedNode(f"{base}graph/{Path(name).stem}")
+            triples = parse(path=str(project_file(folder, name)), format=RdfFormat.TURTLE)
+            quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            serialize(quads, out, format=RdfFormat.N_QUADS)
+
+
+def build_store(location: Path, files: list[Path]) -> Store:
+    """Bulk-load the files into a new store beside `location`, then swap it in."""
+    fresh = location.with_name(location.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = Store(str(fresh))
+    for path in files:
+        store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store
+    old = location.with_name(location.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if location.exists():
+        location.rename(old)
+    fresh.rename(location)
+    shutil.rmtree(old, ignore_errors=True)
+    return Store(str(location))
+
+
+def write_dumps(store: Store, folder: Path) -> list[Dump]:
+    """gzip N-Quads (graphs kept) and gzip Turtle (all triples), streamed from the store, with SHA-256."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nq = folder / "cables.nq.gz"
+    with gzip.open(nq, "wb", compresslevel=6) as out:
+        store.dump(out, format=RdfFormat.N_QUADS)
+    ttl = folder / "cables.ttl.gz"
+    with gzip.open(ttl, "wb", compresslevel=6) as out:
+        serialize((quad.triple for quad in store.quads_for_pattern(None, None, None)), out,
+                  format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    dumps = [Dump(nq, "application/n-quads", nq.stat().st_size, _sha256(nq)),
+             Dump(ttl, "text/turtle", ttl.stat().st_size, _sha256(ttl))]
+    (folder / "SHA256SUMS").write_text("".join(f"{d.sha256}  {d.path.name}\n" for d in dumps), encoding="utf-8")
+    return dumps
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str | None) -> None:
+    """VoID + DCAT description and a SPARQL service description, from the data, into `graph/dataset`."""
+    graph = NamedNode(f"{base}graph/dataset")
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    dataset = NamedNode(f"{base}dataset")
+    statistics = read_query(project_root() / "queries" / "dataset" / "void-statistics.rq")
+    quads = [Quad(t.subject, t.predicate, t.object, graph)
+             for t in store.query(statistics.bind({"dataset": dataset.value}))]
+    quads += [Quad(s, p, o, graph) for s, p, o in _description(dataset, base, dumps, public_url)]
+    store.extend(quads)
+
+
+def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: str | None):
+    def iri(value: str) -> NamedNode:
+        return NamedNode(value)
+
+    rdf_type = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    dcterms = "http://purl.org/dc/terms/"
+    void, dcat, sd = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://www.w3.org/ns/sparql-service-description#"
+    prov, spdx, xsd = "http://www.w3.org/ns/prov#", "http://spdx.org/rdf/terms#", "http://www.w3.org/2001/XMLSchema#"
+    site = (public_url or "http://127.0.0.1:7878").rstrip("/")
+    now = Literal(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=iri(xsd + "dateTime"))
+    yield dataset, rdf_type, iri(void + "Dataset")
+    yield dataset, rdf_type, iri(dcat + "Dataset")
+    yield dataset, iri(dcterms + "title"), Literal("cablegraph: US diplomatic cables as linked data", language="en")
+    yield dataset, iri(dcterms + "description"), Literal(
+        "US State Department cables of the 2010 Cablegate release, parsed into records and published as RDF "
+        "under the cablegraph ontology: headers, addressees, TAGS, references, classification authority and "
+        "paragraphs, with each cable's full text.", language="en")
+    yield dataset, iri(dcterms + "license"), iri("https://creativecommons.org/licenses/by/4.0/")
+    yield dataset, iri(dcterms + "rights"), Literal(
+        "The cable texts are works of the US Government as released by WikiLeaks; the structure added by "
+        "cablegraph is licensed CC BY 4.0.", language="en")
+    yield dataset, iri(dcterms + "modified"), now
+    yield dataset, iri(void + "vocabulary"), iri(ONTOLOGY_IRI)
+    yield dataset, iri(void + "uriSpace"), Literal(base)
+    yield dataset, iri(void + "sparqlEndpoint"), iri(f"{site}/query")
+    yield dataset, iri(dcterms + "conformsTo"), iri(f"{base}shapes")
+    activity = iri(f"{base}activity/publish/{__version__}")
+    yield dataset, iri(prov + "wasGeneratedBy"), activity
+    yield activity, rdf_type, iri(prov + "Activity")
+    yield activity, iri(prov + "endedAtTime"), now
+    yield activity, iri(prov + "wasAssociatedWith"), iri(f"{base}agent/cablegraph/{__version__}")
+    for dump in dumps:
+        distribution = iri(f"{base}dumps/{dump.path.name}")
+        yield dataset, iri(void + "dataDump"), iri(f"{site}/dumps/{dump.path.name}")
+        yield dataset, iri(dcat + "distribution"), distribution
+        yield distribution, rdf_type, iri(dcat + "Distribution")
+        yield distribution, iri(dcat + "downloadURL"), iri(f"{site}/dumps/{dump.path.name}")
+        yield distribution, iri(dcat + "mediaType"), Literal(dump.media_type)
+        yield distribution, iri(dcat + "compressFormat"), Literal("application/gzip")
+        size = Literal(str(dump.byte_size), datatype=iri(xsd + "nonNegativeInteger"))
+        yield distribution, iri(dcat + "byteSize"), size
+        checksum = iri(f"{base}dumps/{dump.path.name}#sha256")
+        yield distribution, iri(spdx + "checksum"), checksum
+        yield checksum, rdf_type, iri(spdx + "Checksum")
+        yield checksum, iri(spdx + "algorithm"), iri(spdx + "checksumAlgorithm_sha256")
+        yield checksum, iri(spdx + "checksumValue"), Literal(dump.sha256, datatype=iri(xsd + "hexBinary"))
+    service = iri(f"{base}sparql-service")
+    yield service, rdf_type, iri(sd + "Service")
+    yield service, iri(sd + "endpoint"), iri(f"{site}/query")
+    yield service, iri(sd + "supportedLanguage"), iri(sd + "SPARQL11Query")
+    yield service, iri(sd + "feature"), iri(sd + "UnionDefaultGraph")
+    for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                  "text/tab-separated-values", "application/n-triples", "text/turtle"):
+        yield service, iri(sd + "resultFormat"), Literal(media)
+    yield service, iri(sd + "defaultDataset"), dataset
+    yield dataset, rdf_type, iri(sd + "Dataset")
