@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 CABLEGRAPH_CORPUS ?= $(wildcard $(abspath ../shared/corpus))
 export CABLEGRAPH_CORPUS
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo publish test lint bench clean
 
 $(BIN)/cablegraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,13 @@ $(BIN)/cablegraph: pyproject.toml
 setup: $(BIN)/cablegraph
 
 demo: setup
-	$(BIN)/cablegraph parse --sample || test $$? -eq 1
-	$(BIN)/cablegraph transform --sample -o out/sample.trig --no-progress || test $$? -eq 1
-	@echo "RDF written to out/sample.trig (quarantine report: out/sample.trig.quarantine.jsonl)"
+	$(BIN)/cablegraph publish --sample --data var/demo --no-progress || test $$? -eq 1
+	$(BIN)/cablegraph query count-per-post --data var/demo
+	$(BIN)/cablegraph query cables-by-tag -p tag=NATO --data var/demo
+	@echo "Published to var/demo. Serve it with: $(BIN)/cablegraph serve --data var/demo"
+
+publish: setup
+	$(BIN)/cablegraph publish $(CABLEGRAPH_CORPUS)/cables $(CABLEGRAPH_CORPUS)/cables-pdf-text --data var/corpus
 
 lint: setup
 	$(BIN)/ruff check .
@@ -32,4 +36,4 @@ bench: setup
 	$(BIN)/python bench/bench_transform.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out var .pytest_cache .ruff_cache

@@ -253,7 +253,8 @@ def test_a_missing_input_is_a_failure_not_an_exception(tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_process_yields_failures_in_input_order(jobs):
     expected = [str(p) for p in expand_paths([str(FIXTURES)])]
-    got = [item.source for item in pipeline.process([str(FIXTURES)], options=pipeline.Options(rdf_format=None), jobs=jobs)]
+    options = pipeline.Options(rdf_format=None)
+    got = [item.source for item in pipeline.process([str(FIXTURES)], options=options, jobs=jobs)]
     assert got == expected
 
 

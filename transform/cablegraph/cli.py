@@ -358,11 +358,13 @@ def load(inputs: tuple[str, ...], query_url: str, store_url: str | None, update_
 @click.option("--endpoint", default="http://127.0.0.1:7878/query", show_default=True, envvar="CABLEGRAPH_ENDPOINT",
               help="SPARQL query URL (env CABLEGRAPH_ENDPOINT).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--data", default=None, type=click.Path(file_okay=False),
+              help="Query a published data directory instead: its running server, or a temporary read-only one.")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries and their parameters.")
 @click.option("--show", is_flag=True, help="Print the query with its parameters bound instead of running it.")
 @click.option("--timeout", type=click.IntRange(min=1), default=120, show_default=True)
-def query(name: str | None, params: tuple[str, ...], endpoint: str, fmt: str, list_queries: bool, show: bool,
-          timeout: int) -> None:
+def query(name: str | None, params: tuple[str, ...], endpoint: str, data: str | None, fmt: str, list_queries: bool,
+          show: bool, timeout: int) -> None:
     """Run a canned query (see --list) or a .rq file against a SPARQL endpoint.
 
     Parameters are bound as typed RDF terms in a VALUES block, never pasted into the query:
@@ -386,12 +388,26 @@ def query(name: str | None, params: tuple[str, ...], endpoint: str, fmt: str, li
     if show:
         click.echo(text)
         return
-    try:
-        results = run_query(endpoint, text, timeout=timeout)
-    except Exception as error:  # SPARQLWrapper raises many types; say what happened and where
-        raise click.ClickException(f"query {canned.name} at {endpoint} failed: {type(error).__name__}: "
-                                   f"{str(error)[:300]} (is the server running? `cablegraph serve`)") from error
+    with ExitStack() as stack:
+        if data:
+            endpoint = _endpoint_for(Path(data), stack)
+        try:
+            results = run_query(endpoint, text, timeout=timeout)
+        except Exception as error:  # SPARQLWrapper raises many types; say what happened and where
+            raise click.ClickException(f"query {canned.name} at {endpoint} failed: {type(error).__name__}: "
+                                       f"{str(error)[:300]} (is the server running? `cablegraph serve`)") from error
     click.echo(format_results(results, fmt))
+
+
+def _endpoint_for(data: Path, stack: ExitStack) -> str:
+    """The query URL of a data directory's running server, or of a read-only one started for this command."""
+    from cablegraph.store.oxigraph import OxigraphServer, running_server
+
+    store = data / "store"
+    if not store.is_dir():
+        raise click.UsageError(f"no store in {data}: run `cablegraph publish ... --data {data}` first")
+    url = running_server(store) or stack.enter_context(OxigraphServer(store, read_only=True)).url
+    return f"{url}/query"
 
 
 def _key_value(item: str) -> tuple[str, str]:

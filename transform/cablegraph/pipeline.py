@@ -35,7 +35,7 @@ from cablegraph.validate import CableFindings, Finding, count_by_shape, validate
 FORMATS: dict[str, RdfFormat] = {
     "nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
 }
-BATCH_SIZE = 32
+BATCH_SIZE = 64
 T = TypeVar("T")
 
 

@@ -54,6 +54,34 @@ class CableFindings:
         return [f for f in self.findings if f.severity == "Violation"]
 
 
+def _reuse_prepared_sparql() -> None:
+    """Let rdflib reuse parsed SPARQL: pyshacl evaluates each SPARQL-based constraint once per focus
+    node, passing the same query text each time, and rdflib re-parses it with pyparsing every
+    time (about 15 ms, most of a batch's validation). rdflib supports evaluating one prepared
+    query with different bindings (`prepareQuery`), so the parse and algebra translation are
+    cached by query text, base and prefixes; evaluation is untouched."""
+    from rdflib.plugins.sparql import processor
+
+    if getattr(processor.SPARQLProcessor.query, "_cablegraph_cached", False):
+        return
+    original = processor.SPARQLProcessor.query
+
+    @cache
+    def prepared(text: str, base: str | None, namespaces: frozenset) -> object:
+        return processor.translateQuery(processor.parseQuery(text), base, dict(namespaces))
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            strOrQuery = prepared(strOrQuery, base, frozenset((initNs or {}).items()))
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    query._cablegraph_cached = True  # type: ignore[attr-defined]
+    processor.SPARQLProcessor.query = query
+
+
+_reuse_prepared_sparql()
+
+
 @cache
 def shapes_graph() -> Graph:
     """The shapes, parsed once per process."""
