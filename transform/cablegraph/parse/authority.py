@@ -18,7 +18,8 @@ DECL = re.compile(r"\bDECL(?:ASSIFY)?(?:\s+ON)?\s*[:;.]?\s*(?P<value>[^\s,;]+(?:
 NOT_APPLICABLE = re.compile(r"^\s*[:;]?\s*N\s?/\s?A\b", re.I)
 CLASSIFIED_BY = re.compile(r"\bCLASSIFIED\s+BY\b\s*[:;.,-]?\s*", re.I)
 REASONS_START = re.compile(
-    r"(?:[,;.]\s*|\s+)(?:FOR\s+)?(?:REASONS?|RSNS?)\b|(?:[,;.]\s*|\s+)(?:E\.?\s?O\.?\s*12958\b|\b1\s?\.\s?[4-6]\b)",
+    r"(?:[,;.]\s*|\s+)(?:FOR\s+)?(?:REAS\s?ONS?|RSNS?)\b|(?:[,;.]\s*|\s+)BASED\s+(?:UP)?ON\b"
+    r"|(?:[,;.]\s*|\s+)(?:E\.?\s?O\.?\s*12958\b|\b1\s?\.\s?[4-6]\b)",
     re.I,
 )
 REASON_SECTION = re.compile(r"\b1\s?\.\s?([4-6])(?!\d)")

@@ -68,6 +68,10 @@ class Citing:
     station: str | None = None
     number: int | None = None
 
+    @property
+    def own_id(self) -> str | None:
+        return canonical_id(self.year, self.station, self.number) if self.station and self.number else None
+
     def year_for(self, station: str, number: int) -> int:
         """A REF without a year is from the citing cable's year, unless it names the citing
         station with a higher number than the citing cable's own: stations number their cables
@@ -93,7 +97,10 @@ def _classify(letter: str | None, raw: str, citing: Citing | None) -> list[Refer
         return [Reference(letter, raw, "email")]
     if TELCON.search(raw):
         return [Reference(letter, raw, "telcon")]
-    ids = cable_ids_in(raw, citing)
+    own = citing.own_id if citing else None
+    # A cable cannot cite itself: its own id in the REF block is the banner or page header of a garbled
+    # text read as an entry. The words stay (kind other); no citation is made.
+    ids = [cable_id for cable_id in cable_ids_in(raw, citing) if cable_id != own]
     if ids:
         return [Reference(letter, raw, "cable", cable_id) for cable_id in ids]
     return [Reference(letter, raw, "other")]

@@ -70,8 +70,8 @@ def parse_tags(block: str | None) -> list[Tag]:
         if not token:
             continue
         tags = classify_token(token)
-        if len(tags) == 1 and tags[0].kind == "unknown" and _is_word(token):
-            words.append(token.upper())
+        if len(tags) == 1 and tags[0].kind in ("unknown", "person") and _is_word(token):
+            words.append(token if tags[0].kind == "person" else token.upper())
             continue
         _flush(result, words, comma_in_run)
         words, comma_in_run = [], False
@@ -88,8 +88,8 @@ def _is_word(token: str) -> bool:
 def _flush(result: list[Tag], words: list[str], comma: bool) -> None:
     if not words:
         return
-    if len(words) == 1:
-        _add(result, Tag(words[0], "unknown"))
+    if len(words) == 1:  # a lone mixed-case word is a name (`Mugabe`); a lone unknown code stays unknown
+        _add(result, Tag(words[0], "person" if not words[0].isupper() else "unknown"))
     elif comma and len(words) == 2:
         _add(result, Tag(f"{words[0]}, {words[1]}", "person"))
     else:
