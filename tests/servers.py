@@ -22,13 +22,11 @@ import contextlib
 import ctypes
 import importlib.util
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType, TracebackType
@@ -36,6 +34,9 @@ from typing import Any
 
 import pytest
 import requests
+
+from cablegraph.store.oxigraph import OxigraphServer, ServerError
+from cablegraph.store.oxigraph import oxigraph_binary as project_oxigraph_binary
 
 REPO = Path(__file__).resolve().parents[1]
 VIRTUOSO_SCRIPT = REPO / "scripts" / "virtuoso.py"
@@ -62,14 +63,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
 
 
-def _answers_ask(url: str, timeout: float = 2.0) -> bool:
-    try:
-        resp = requests.get(url, params={"query": "ASK {}"}, headers={"Accept": SPARQL_JSON}, timeout=timeout)
-    except requests.RequestException:
-        return False
-    return resp.status_code == 200
-
-
 def sparql_select(url: str, query: str, auth: Any = None, timeout: float = HTTP_TIMEOUT) -> list[dict[str, str]]:
     """Run a SELECT by GET and return its rows as ``{var: lexical value}`` dicts (unbound variables left out)."""
     resp = requests.get(url, params={"query": query}, headers={"Accept": SPARQL_JSON}, auth=auth, timeout=timeout)
@@ -90,146 +83,46 @@ def count_graph(url: str, graph: str, timeout: float = HTTP_TIMEOUT) -> int:
     return int(rows[0]["n"])
 
 
-def oxigraph_binary() -> Path | None:
-    """``<venv>/bin/oxigraph`` beside the running Python (the ``oxigraph`` PyPI package), else one on PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return beside
-    found = shutil.which("oxigraph")
-    return Path(found) if found else None
-
-
 class ServerStartError(RuntimeError):
     """A server binary was there but did not come up; the message carries its output."""
 
 
-class OxigraphProcess:
-    """``oxigraph serve --location DIR --bind 127.0.0.1:PORT`` as a context manager.
+class OxigraphProcess(OxigraphServer):
+    """The project's own OxigraphServer, as tests use it: a scratch store (removed on exit) when no
+    location is given, and, for an automatically chosen port taken meanwhile, a retry on a new one."""
 
-    ``location=None`` uses a fresh temporary folder, removed on exit. ``read_only=True`` runs ``serve-read-only``
-    (the folder must hold a store no other process writes to); ``union_default_graph=True`` adds
-    ``--union-default-graph``. Entering waits until ``GET /query?query=ASK{}`` answers; exiting sends SIGTERM, waits
-    up to 10 s and then kills.
-    """
-
-    def __init__(
-        self,
-        location: str | os.PathLike[str] | None = None,
-        port: int | None = None,
-        *,
-        read_only: bool = False,
-        union_default_graph: bool = False,
-        timeout: float = 30.0,
-        binary: str | os.PathLike[str] | None = None,
-    ) -> None:
-        self.binary = Path(binary) if binary else oxigraph_binary()
-        self._given_location = Path(location) if location is not None else None
-        self._location = self._given_location
+    def __init__(self, location: str | os.PathLike[str] | None = None, port: int | None = None, *,
+                 read_only: bool = False, union_default_graph: bool = False, timeout: float = 30.0) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="oxigraph-") if location is None else None
+        folder = Path(location) if location is not None else Path(self._scratch.name) / "store"
+        super().__init__(folder, port=port or free_port(), read_only=read_only,
+                         union_default_graph=union_default_graph)
         self._port_given = port is not None
-        self.port = port or free_port()
-        self.read_only = read_only
-        self.union_default_graph = union_default_graph
         self.timeout = timeout
-        self.process: subprocess.Popen[bytes] | None = None
-        self.startup_seconds = 0.0
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self.log_path: Path | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.url}/query"
-
-    @property
-    def update_url(self) -> str:
-        return f"{self.url}/update"
-
-    @property
-    def store_url(self) -> str:
-        """Graph Store Protocol: ``?graph=IRI`` or ``?default`` (a PUT with neither replaces the whole dataset)."""
-        return f"{self.url}/store"
-
-    @property
-    def location(self) -> Path:
-        assert self._location is not None, "location is known once the server has started"
-        return self._location
-
-    def command(self) -> list[str]:
-        cmd = [str(self.binary), "serve-read-only" if self.read_only else "serve"]
-        cmd += ["--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
-        if self.union_default_graph:
-            cmd.append("--union-default-graph")
-        return cmd
-
-    def _output(self) -> str:
-        if self.log_path and self.log_path.is_file():
-            return self.log_path.read_text(errors="replace")[-4000:]
-        return ""
-
-    def start(self) -> OxigraphProcess:
-        """Start the server and wait for ASK; with an auto-chosen port, retry on a new one if it was taken meanwhile."""
-        if self.binary is None or not self.binary.is_file():
-            raise FileNotFoundError("oxigraph server binary not found: pip install oxigraph")
+    def start(self, wait: float | None = None) -> OxigraphProcess:
         for attempt in range(PORT_RETRIES):
             try:
-                return self._start_once()
-            except ServerStartError as exc:
+                super().start(wait=wait or self.timeout)
+                return self
+            except ServerError as exc:
                 if self._port_given or attempt == PORT_RETRIES - 1 or "address already in use" not in str(exc).lower():
-                    raise
+                    raise ServerStartError(str(exc)) from exc
                 self.port = free_port()
         raise AssertionError("unreachable")
 
-    def _start_once(self) -> OxigraphProcess:
-        self._scratch = tempfile.TemporaryDirectory(prefix="oxigraph-")
-        scratch = Path(self._scratch.name)
-        self._location = self._given_location or scratch / "store"  # a retry gets a fresh scratch store
-        self.log_path = scratch / "oxigraph.log"  # beside, not inside, the store folder
-        t0 = time.monotonic()
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                self.command(),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        while not _answers_ask(self.query_url):
-            error = None
-            if self.process.poll() is not None:
-                error = f"oxigraph exited with code {self.process.returncode} while starting"
-            elif time.monotonic() - t0 > self.timeout:
-                error = f"oxigraph did not answer ASK on {self.query_url} within {self.timeout:.0f} s"
-            if error:
-                output = self._output()  # read before stop() removes the scratch folder
-                self.stop()
-                raise ServerStartError(f"{error}: {' '.join(self.command())}\n{output}")
-            time.sleep(0.05)
-        self.startup_seconds = time.monotonic() - t0
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+    def stop(self, wait: float = 15.0) -> None:
+        super().stop(wait)
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
 
-    def __enter__(self) -> OxigraphProcess:
-        return self.start()
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+def oxigraph_binary() -> Path | None:
+    try:
+        return Path(project_oxigraph_binary())
+    except ServerError:
+        return None
 
 
 def load_virtuoso_module() -> ModuleType:

@@ -28,7 +28,8 @@ REF_CONTINUES = re.compile(r"^\s*¶?\(?[B-Z][.)]\s")
 REF_STOP = re.compile(r"\bCLASSIFIED\s+BY\b", re.I)
 BLOCK_END = re.compile(
     r"^\s*(?:$|¶\s?\d|\d{1,2}\s?\.\s|CLASSIFIED\s+BY|REFS?\b\s*[:.]?|TAGS?\b|E\.\s?O\.|SUBJ(?:ECT)?\b|"
-    r"SUMMARY\b|-{3,}|C O N F I D|S E C R E T|U N C L A S|UNCLAS\b|(?:CONFIDENTIAL|SECRET)\s+(?:SECTION\b|[A-Z]+\s+\d))",
+    r"SUMMARY\b|-{3,}|C O N F I D|S E C R E T|U N C L A S|UNCLAS\b|"
+    r"(?:CONFIDENTIAL|SECRET)\s+(?:SECTION\b|[A-Z]+\s+\d))",
     re.I,
 )
 PARAGRAPH_PILCROW = re.compile(r"^[ \t]*¶[ \t]?(?P<number>\d{1,3})[ \t]?\.(?!\d)", re.MULTILINE)

@@ -88,6 +88,19 @@ class OxigraphServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.url}/update"
+
+    @property
+    def store_url(self) -> str:
+        """Graph Store Protocol: `?graph=IRI` or `?default` (a PUT with neither replaces the whole dataset)."""
+        return f"{self.url}/store"
+
     def command(self) -> list[str]:
         mode = "serve-read-only" if self.read_only else "serve"
         command = [oxigraph_binary(), mode, "--location", str(self.location), "--bind", f"{self.host}:{self.port}",
