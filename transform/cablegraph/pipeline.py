@@ -35,7 +35,9 @@ from cablegraph.validate import CableFindings, Finding, count_by_shape, validate
 FORMATS: dict[str, RdfFormat] = {
     "nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
 }
-BATCH_SIZE = 64
+# Cables per batch. SHACL validation runs once per batch (pyshacl builds its shapes model and runs the
+# SPARQL targets per call), so larger batches approach the whole-graph rate: 64 gave 0.70x of it, 200 about 1x.
+BATCH_SIZE = 200
 T = TypeVar("T")
 
 
