@@ -37,7 +37,7 @@ PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty}
 
 TAG_KINDS = ("subject", "geographic", "organization", "program", "person", "unknown")
 SCHEMES = (
-    "classification", "caveat", "precedence", "reference-kind", "address-role",
+    "classification", "caveat", "precedence", "reference-kind", "address-role", "post-kind", "link-method",
     *(f"tags/{kind}" for kind in TAG_KINDS),
 )
 
@@ -71,6 +71,9 @@ EXPECTED_CONCEPTS: dict[str, str | None] = {
     "address-role/from": "FM",
     "address-role/to": "TO",
     "address-role/info": "INFO",
+    **{f"post-kind/{kind}": kind for kind in ("embassy", "consulate", "mission", "office", "department", "agency",
+                                              "military", "collective", "other")},
+    **{f"link-method/{method}": method for method in ("table", "label", "online")},
 }
 
 

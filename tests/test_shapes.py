@@ -293,8 +293,9 @@ def test_paths_and_classes_are_declared_terms():
     classes = list(graph.objects(None, SH.targetClass)) + list(graph.objects(None, SH["class"]))
     for term in classes:
         assert _declared(ontology, term, {OWL.Class}), f"{term} is not a declared class"
-    # sh:targetSubjectsOf: the provenance properties of a cable graph.
-    assert set(graph.objects(None, SH.targetSubjectsOf)) == {PROV.wasAttributedTo, PROV.wasDerivedFrom}
+    # sh:targetSubjectsOf: the provenance properties of a cable graph, and the link to Wikidata.
+    assert set(graph.objects(None, SH.targetSubjectsOf)) == {PROV.wasAttributedTo, PROV.wasDerivedFrom,
+                                                            SKOS.exactMatch}
 
 
 def test_concept_lists_are_the_concept_schemes():
@@ -304,7 +305,8 @@ def test_concept_lists_are_the_concept_schemes():
     lists = [list(Collection(graph, graph.value(shape, SH["in"])))
              for shape in top_shapes(graph) if (shape, SH["in"], None) in graph]
     concept_lists = [members for members in lists if all(str(m).startswith(str(CGV)) for m in members)]
-    assert len(concept_lists) == 8  # cable and paragraph levels and caveats, two precedences, kinds, roles
+    assert len(concept_lists) == 10  # levels and caveats (cable, paragraph), two precedences, kinds, roles,
+    # post kinds and link methods
     for members in concept_lists:
         schemes = {vocab.value(member, SKOS.inScheme) for member in members}
         assert len(schemes) == 1 and None not in schemes, f"{members} are not concepts of one scheme"
@@ -698,7 +700,8 @@ MUTATIONS: list[Mutation] = [
     *(mutation for kind in ("subject", "geographic", "organization", "program", "person", "unknown")
       for mutation in kind_mutations(kind)),
     # -- post, addressee, person
-    m("station code dropped", drop(POST, CG.stationCode), ("Post-stationCode", "MinCount")),
+    m("post with neither station code nor routing indicator",
+      both(drop(POST, CG.stationCode), drop(POST, CG.routingIndicator)), ("Post", "Or")),
     m("two station codes", add(POST, CG.stationCode, string("NATO")), ("Post-stationCode", "MaxCount")),
     m("station code not xsd:string", put(POST, CG.stationCode, Literal("USNATO", datatype=TOKEN)),
       ("Post-stationCode", "Datatype")),
@@ -721,6 +724,89 @@ MUTATIONS: list[Mutation] = [
     m("person label empty", put(CLASSIFIER, RDFS.label, string("")), ("Person-label", "MinLength")),
     m("person name not xsd:string", put(CLASSIFIER, FOAF.name, integer(1)), ("Person-name", "Datatype")),
     m("person name empty", put(CLASSIFIER, FOAF.name, string("")), ("Person-name", "MinLength")),
+]
+
+LINK = URIRef(BASE + "link/tag/NATO")
+NATO_TAG = URIRef(BASE + "tag/NATO")
+Q_NATO = URIRef("http://www.wikidata.org/entity/Q7184")
+SOURCE = URIRef(BASE + "source/org-tags-wikidata")
+REPAIR = URIRef(f"{CABLE}/tag-repair/RU")
+RS = URIRef(BASE + "tag/RS")
+PRIMARY = PROV.hadPrimarySource
+NO_PROVENANCE = ("ExactMatch", "SPARQL")
+
+
+def with_repair(*steps: Mutate) -> Mutate:
+    """Give the cable a well-formed tag repair (RU read as RS), then apply the steps."""
+    return both(add(CABLE, CG.tagRepair, REPAIR), add(REPAIR, RDF.type, CG.TagRepair),
+                add(REPAIR, CG.writtenCode, string("RU")), add(REPAIR, CG.repairedTag, RS),
+                add(REPAIR, CG.repairRule, string("iso-for-fips: ISO 3166 code of Russia, named in the cable")),
+                *steps)
+
+
+def repair_string(shape: str, predicate) -> list[Mutation]:
+    return [m(mutation.id, with_repair(mutation.mutate), *mutation.expected)
+            for mutation in string_property(shape, REPAIR, predicate, required=True)]
+
+
+MUTATIONS += [
+    # -- posts in detail
+    m("post kind twice", add(POST, CG.postKind, concept("post-kind/embassy")), ("Post-postKind", "MaxCount")),
+    m("post kind outside its scheme", put(POST, CG.postKind, concept("caveat/NOFORN")), ("Post-postKind", "In")),
+    *string_property("Post-city", POST, CG.city, required=False),
+    m("post in two countries", add(POST, CG.country, RS, URIRef(BASE + "tag/BE")), ("Post-country", "MaxCount"),
+      ("Post-country", "Class")),
+    m("post country not a geographic tag", add(POST, CG.country, PGOV), ("Post-country", "Class")),
+    m("post routing indicator not xsd:string", put(POST, CG.routingIndicator, Literal("RUEHNO", datatype=TOKEN)),
+      ("Post-routingIndicator", "Datatype")),
+    m("malformed post routing indicator", add(POST, CG.routingIndicator, string("RUEHNO/")),
+      ("Post-routingIndicator", "Pattern")),
+    m("addressee's post not a post", add(SECSTATE, CG.post, PGOV), ("Addressee-post", "Class")),
+    # -- links to Wikidata and their provenance
+    m("link to a literal", add(NATO_TAG, SKOS.exactMatch, string("Q7184")), ("ExactMatch-target", "NodeKind"),
+      ("ExactMatch-target", "Pattern"), NO_PROVENANCE),
+    m("link to a Wikipedia-style IRI", both(put(NATO_TAG, SKOS.exactMatch, URIRef("https://www.wikidata.org/wiki/Q7184")),
+                                            put(LINK, RDF.object, URIRef("https://www.wikidata.org/wiki/Q7184"))),
+      ("ExactMatch-target", "Pattern"), ("WikidataLink-object", "Pattern")),
+    m("link without a record", add(NATO_TAG, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q1")),
+      NO_PROVENANCE),
+    m("link record without provenance", drop(LINK, PRIMARY), ("WikidataLink-derivedFrom", "MinCount"), NO_PROVENANCE),
+    m("link provenance a literal", put(LINK, PRIMARY, string("table")), ("WikidataLink-derivedFrom", "NodeKind")),
+    m("link record without subject", drop(LINK, RDF.subject), ("WikidataLink-subject", "MinCount"), NO_PROVENANCE),
+    m("link record with two subjects", add(LINK, RDF.subject, PGOV), ("WikidataLink-subject", "MaxCount")),
+    m("link record subject a literal", put(LINK, RDF.subject, string("tag/NATO")),
+      ("WikidataLink-subject", "NodeKind"), NO_PROVENANCE),
+    m("link record without predicate", drop(LINK, RDF.predicate), ("WikidataLink-predicate", "MinCount"),
+      ("WikidataLink-predicate", "HasValue"), NO_PROVENANCE),
+    m("link record with two predicates", add(LINK, RDF.predicate, RDFS.seeAlso),
+      ("WikidataLink-predicate", "MaxCount")),
+    m("link record for another predicate", put(LINK, RDF.predicate, RDFS.seeAlso),
+      ("WikidataLink-predicate", "HasValue"), NO_PROVENANCE),
+    m("link record without object", drop(LINK, RDF.object), ("WikidataLink-object", "MinCount"), NO_PROVENANCE),
+    m("link record with two objects", add(LINK, RDF.object, URIRef("http://www.wikidata.org/entity/Q1")),
+      ("WikidataLink-object", "MaxCount")),
+    m("link record object a literal", put(LINK, RDF.object, string(str(Q_NATO))), ("WikidataLink-object", "NodeKind"),
+      NO_PROVENANCE),
+    m("link record without method", drop(LINK, CG.linkMethod), ("WikidataLink-method", "MinCount")),
+    m("link record with two methods", add(LINK, CG.linkMethod, concept("link-method/online")),
+      ("WikidataLink-method", "MaxCount")),
+    m("link method outside its scheme", put(LINK, CG.linkMethod, concept("caveat/NOFORN")),
+      ("WikidataLink-method", "In")),
+    *string_property("WikidataLink-note", LINK, CG.linkNote, required=False, single=False),
+    *string_property("WikidataLink-query", LINK, CG.wikidataQuery, required=False, empty=False),
+    m("link dated twice", add(LINK, PROV.generatedAtTime, datetime("2026-11-27T10:00:00Z"),
+                              datetime("2026-11-28T10:00:00Z")), ("WikidataLink-generatedAt", "MaxCount")),
+    m("link dated with a date", add(LINK, PROV.generatedAtTime, date("2026-11-27")),
+      ("WikidataLink-generatedAt", "Datatype")),
+    *string_property("LinkSource-title", SOURCE, DCTERMS.title, required=True, empty=False),
+    *string_property("LinkSource-table", SOURCE, CG.sourceTable, required=True, empty=False),
+    *string_property("LinkSource-rights", SOURCE, DCTERMS.rights, required=True, single=False, empty=False),
+    # -- tag repairs
+    *repair_string("TagRepair-written", CG.writtenCode),
+    *repair_string("TagRepair-rule", CG.repairRule),
+    m("tag repair without tag", with_repair(drop(REPAIR, CG.repairedTag)), ("TagRepair-tag", "MinCount")),
+    m("tag repair to two tags", with_repair(add(REPAIR, CG.repairedTag, PGOV)), ("TagRepair-tag", "MaxCount")),
+    m("tag repair to a cable", with_repair(put(REPAIR, CG.repairedTag, CABLE)), ("TagRepair-tag", "Class")),
 ]
 
 #: Correct data the shapes must accept: the edges of every range, and what real cables do.
@@ -752,6 +838,11 @@ HARMLESS: list[tuple[str, Mutate]] = [
     # Shared nodes gather what different cables say of them: several spellings, several indicators.
     ("addressee reached through two routing indicators", add(SECSTATE, CG.routingIndicator, string("RUEHZZ"))),
     ("post named two ways", add(POST, RDFS.label, string("USNATO Brussels"))),
+    ("post known by its routing indicator only", drop(POST, CG.stationCode)),
+    ("post with city and country", both(add(POST, CG.city, string("Brussels")), add(POST, CG.country, RS))),
+    ("online link record", both(put(LINK, CG.linkMethod, concept("link-method/online")),
+                                add(LINK, CG.wikidataQuery, string("SELECT * {}")),
+                                add(LINK, PROV.generatedAtTime, datetime("2026-11-27T10:00:00Z")))),
     ("person named two ways", add(CLASSIFIER, FOAF.name, string("HAROLD T. WEXCOMBE"))),
     ("address written two ways", add(SECSTATE, RDFS.label, string("SECSTATE  WASHDC"))),
 ]
@@ -813,12 +904,14 @@ def test_severities_are_graded():
 
 
 def test_sparql_constraints_are_few_and_pre_targeted():
-    """SPARQL is the slow part: three constraints, each run only on the cables its SPARQL target selects."""
+    """SPARQL is the slow part: four constraints, each run only on the nodes its target selects."""
     graph = shapes()
     holders = set(graph.subjects(SH.sparql, None))
     assert {str(s).removeprefix(CGSH) for s in holders} == {
-        "CableNotCitingItself", "CableDeclassifiedAfterCreation", "CableParagraphNumbersUnique"}
-    for shape in holders:
+        "CableNotCitingItself", "CableDeclassifiedAfterCreation", "CableParagraphNumbersUnique", "ExactMatch"}
+    # The link check targets the few linked resources (tags, posts, people), not the cables.
+    assert set(graph.objects(URIRef(CGSH + "ExactMatch"), SH.targetSubjectsOf)) == {SKOS.exactMatch}
+    for shape in holders - {URIRef(CGSH + "ExactMatch")}:
         target = graph.value(shape, SH.target)
         assert (target, RDF.type, SH.SPARQLTarget) in graph
         assert (shape, SH.targetClass, None) not in graph

@@ -124,9 +124,12 @@ def _digest(record: dict) -> str:
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check each cable against the SHACL shapes; a Violation quarantines the cable.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--wikidata-cache", type=click.Path(dir_okay=False), default=None, envvar="CABLEGRAPH_WIKIDATA_CACHE",
+              help="Also use the online Wikidata answers recorded by `cablegraph link --online` in this file.")
 @_jobs_option
 def transform(inputs: tuple[str, ...], output: str, rdf_format: str | None, input_format: str, base: str,
-              quarantine: str | None, sample: bool, validate: bool, progress: bool | None, jobs: int | None) -> None:
+              quarantine: str | None, sample: bool, validate: bool, progress: bool | None, wikidata_cache: str | None,
+              jobs: int | None) -> None:
     """Parse, transform and validate cables into RDF, streaming, on every core."""
     paths = _inputs(inputs, sample)
     if quarantine is None and output != "-":
@@ -135,7 +138,7 @@ def transform(inputs: tuple[str, ...], output: str, rdf_format: str | None, inpu
         with _progress(paths, input_format, progress) as bar:
             summary = pipeline.transform(paths, output, rdf_format=rdf_format, input_format=input_format,
                                          base=base, jobs=jobs, quarantine=quarantine, validate=validate,
-                                         progress=bar.update)
+                                         progress=bar.update, wikidata_cache=wikidata_cache)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--base") from error
     click.echo(summary.line(), err=True)
@@ -231,9 +234,11 @@ DATA_HELP = "Data directory of the published dataset (store, dumps, quarantine r
 @click.option("--public-url", default=None, help="Where the site will be reachable (for the dataset description).")
 @click.option("--sample", is_flag=True, help="Publish the bundled fictional example cables.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--wikidata-cache", type=click.Path(dir_okay=False), default=None, envvar="CABLEGRAPH_WIKIDATA_CACHE",
+              help="Also use the online Wikidata answers recorded by `cablegraph link --online` in this file.")
 @_jobs_option
 def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, public_url: str | None, sample: bool,
-            progress: bool | None, jobs: int | None) -> None:
+            progress: bool | None, wikidata_cache: str | None, jobs: int | None) -> None:
     """Parse, transform, validate, load into the embedded Oxigraph store, and write the dumps.
 
     Ends by saying what was published and how to query it. Exit code 1 when some cables
@@ -244,7 +249,8 @@ def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, pu
     paths = _inputs(inputs, sample)
     with _progress(paths, input_format, progress) as bar:
         result = run_publish(paths, data, base=base, input_format=input_format, jobs=jobs, public_url=public_url,
-                             progress=bar.update, say=lambda text: click.echo(text, err=True))
+                             progress=bar.update, say=lambda text: click.echo(text, err=True),
+                             wikidata_cache=wikidata_cache)
     summary = result.summary
     click.echo(summary.line())
     if summary.by_shape:
@@ -260,6 +266,82 @@ def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, pu
         click.echo(f"quarantined: {summary.quarantined:,} cables, reasons in {result.data / 'quarantine.jsonl'}")
     click.echo(f"query it:  cablegraph serve --data {data}   then   cablegraph query --list")
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--input-format", type=INPUT_FORMATS, default="auto", show_default=True)
+@click.option("--sample", is_flag=True, help="Link the bundled fictional example cables.")
+@click.option("--report", "show_report", is_flag=True,
+              help="Print coverage: shares of country codes, organisation codes, posts and people linked, and "
+                   "the unmatched codes with counts.")
+@click.option("--online", is_flag=True,
+              help="Ask the Wikidata SPARQL endpoint for what the bundled tables lack (FIPS codes, people), "
+                   "and record the answers in --cache for transform/publish --wikidata-cache.")
+@click.option("--wikidata-endpoint", default=None, metavar="URL",
+              help="SPARQL endpoint for --online [default: https://query.wikidata.org/sparql].")
+@click.option("--cache", "cache_path", default="var/wikidata-cache.json", show_default=True,
+              type=click.Path(dir_okay=False),
+              help="Recorded online answers: a second run asks nothing that is already here.")
+@click.option("--min-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between two requests to the endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True, help="Seconds per request.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: bool, online: bool,
+         wikidata_endpoint: str | None, cache_path: str, min_interval: float, timeout: float,
+         progress: bool | None) -> None:
+    """Link cables' countries, organisations, posts and people to Wikidata, and report coverage.
+
+    Offline by default: the bundled tables (with their sources) decide every link, and no
+    network is used. --online asks Wikidata only for what the tables lack, caches every answer,
+    and records the links it makes; publish with --wikidata-cache to include them.
+    """
+    from cablegraph.errors import CableParseError
+    from cablegraph.linking.linker import Linker
+    from cablegraph.linking.report import measure
+    from cablegraph.linking.wikidata import (
+        WIKIDATA_ENDPOINT,
+        AnswerCache,
+        WikidataClient,
+        WikidataUnavailable,
+        link_fips_codes,
+        link_people,
+    )
+    from cablegraph.parse import parse_cable
+    from cablegraph.sources import RawCable, iter_inputs
+
+    paths = _inputs(inputs, sample)
+
+    def records():
+        with _progress(paths, input_format, progress) as bar:
+            for item in iter_inputs(paths, format=input_format):
+                bar.update(1)
+                if isinstance(item, RawCable):
+                    try:
+                        yield parse_cable(item)
+                    except CableParseError:
+                        continue  # counted by `cablegraph parse`; linking looks at what parses
+
+    coverage = measure(records(), Linker(cache_path))
+    if online:
+        cache = AnswerCache.open(cache_path)
+        client = WikidataClient(cache, wikidata_endpoint or WIKIDATA_ENDPOINT, min_interval=min_interval,
+                                timeout=timeout)
+        try:
+            cache.links["geo"].update(link_fips_codes(client, coverage.geo_unlinked))
+            people = {name: terms for name, terms in coverage.occurrences.people.items() if terms}
+            cache.links["person"].update(link_people(client, people))
+        except WikidataUnavailable as error:
+            raise click.ClickException(str(error)) from error
+        cache.save()
+        click.echo(f"online: {client.requests} requests to {client.endpoint} "
+                   f"({len(cache.answers)} answers cached in {cache_path})", err=True)
+        coverage = measure(records(), Linker(cache_path))
+    if show_report:
+        click.echo("\n".join(coverage.lines()))
+    else:
+        click.echo(f"country codes linked: {100 * coverage.geo_share:.1f}%, organisation codes linked: "
+                   f"{100 * coverage.org_share:.1f}% (--report for details)")
 
 
 @main.command()

@@ -24,6 +24,7 @@ from typing import IO, Any, TypeVar
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from cablegraph.errors import CableParseError
+from cablegraph.linking.linker import Linker
 from cablegraph.parse import parse_cable
 from cablegraph.rdf.mint import Minter, check_base
 from cablegraph.rdf.triples import CableQuads, CableTransformer
@@ -119,6 +120,7 @@ class Options:
     keep_record: bool = False
     validate: bool = False
     keep_report: bool = False  # send back each batch's SHACL report (Turtle) for `validate --report`
+    wikidata_cache: str | None = None  # recorded online Wikidata answers (`cablegraph link --online`)
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -129,7 +131,8 @@ _worker: dict[str, Any] = {}
 def _init_worker(options: Options) -> None:
     _worker["options"] = options
     _worker["sent_shared"] = set()
-    _worker["transformer"] = CableTransformer(Minter(options.base)) if options.rdf_format else None
+    linker = Linker(options.wikidata_cache)
+    _worker["transformer"] = CableTransformer(Minter(options.base), linker) if options.rdf_format else None
 
 
 def _process_batch(batch: list[RawCable | Failure]) -> tuple[list[CableOutput], bytes]:
@@ -326,14 +329,16 @@ def _open_output(stack: ExitStack, path: str) -> IO[bytes]:
 
 def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = None, input_format: str = "auto",
               base: str | None = None, jobs: int | None = None, quarantine: str | None = None,
-              validate: bool = True, progress: Callable[[int], None] | None = None) -> Summary:
+              validate: bool = True, progress: Callable[[int], None] | None = None,
+              wikidata_cache: str | None = None) -> Summary:
     """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file.
 
     With `validate`, a cable whose data has a SHACL Violation is quarantined with the shapes'
     messages instead of written; Warnings and Infos are written and counted.
     """
     fmt = output_format_for(output, rdf_format)
-    options = Options(base=check_base(base or DEFAULT_BASE), rdf_format=fmt, validate=validate)
+    options = Options(base=check_base(base or DEFAULT_BASE), rdf_format=fmt, validate=validate,
+                      wikidata_cache=wikidata_cache)
     summary = Summary()
     started = time.perf_counter()
     seen_shared: set[str] = set()

@@ -81,6 +81,18 @@ class Minter:
     def tag(self, code: str) -> NamedNode:
         return self._node(f"tag/{segment(code)}")
 
+    def tag_repair(self, cable_id: str, written: str) -> NamedNode:
+        return self._node(f"cable/{segment(cable_id)}/tag-repair/{segment(written)}")
+
+    def link(self, subject: NamedNode) -> NamedNode:
+        """The record of `subject`'s Wikidata link: `link/tag/RS` for `tag/RS` (one link per resource)."""
+        if not subject.value.startswith(self.base):
+            raise ValueError(f"{subject.value} is not under the base {self.base}")
+        return self._node("link/" + subject.value[len(self.base):])
+
+    def link_source(self, source_id: str) -> NamedNode:
+        return self._node(f"source/{segment(source_id)}")
+
     def cable_graph(self, cable_id: str) -> NamedNode:
         return self._node(f"graph/cable/{segment(cable_id)}")
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from cablegraph import __version__, tables
+from cablegraph.linking.linker import Link, Linker
+from cablegraph.linking.tables import PostEntry, sources
 from cablegraph.parse.ids import resource_key
 from cablegraph.rdf.mint import Minter
 from cablegraph.rdf.vocab import CG, CGV, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
@@ -63,6 +65,13 @@ ID, TITLE, CREATED, REFERENCES, SUBJECT, IS_PART_OF, IS_VERSION_OF = (
 DATE_SENT, TEXT, POSITION, SENDER = (_n(t) for t in (SCHEMA.dateSent, SCHEMA.text, SCHEMA.position, SCHEMA.sender))
 ATTRIBUTED_TO, DERIVED_FROM = _n(PROV.wasAttributedTo), _n(PROV.wasDerivedFrom)
 NOTATION, IN_SCHEME, PREF_LABEL, FOAF_NAME = (_n(t) for t in (SKOS.notation, SKOS.inScheme, SKOS.prefLabel, FOAF.name))
+EXACT_MATCH, EDITORIAL_NOTE = _n(SKOS.exactMatch), _n(SKOS.editorialNote)
+STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_n(t) for t in (RDF.Statement, RDF.subject, RDF.predicate,
+                                                                      RDF.object))
+GENERATED_AT, SOURCE, RIGHTS = _n(PROV.generatedAtTime), _n(DCTERMS.source), _n(DCTERMS.rights)
+# A link record names its source with prov:hadPrimarySource (a kind of prov:wasDerivedFrom): the plain
+# property marks cable graphs, whose shape targets its subjects.
+PRIMARY_SOURCE = _n(PROV.hadPrimarySource)
 XSD_DATETIME, XSD_DATE, XSD_INTEGER, XSD_BOOLEAN = (_n(t) for t in (XSD.dateTime, XSD.date, XSD.integer, XSD.boolean))
 
 
@@ -88,8 +97,9 @@ class CableQuads:
 class CableTransformer:
     """Turns records into quads under one base IRI."""
 
-    def __init__(self, minter: Minter | None = None):
+    def __init__(self, minter: Minter | None = None, linker: Linker | None = None):
         self.mint = minter or Minter()
+        self.linker = linker or Linker()
         self.shared_graph = self.mint.shared_graph()
         self.agent = NamedNode(self.mint.base + SOFTWARE_AGENT)
         self._shared: dict[str, list[Quad]] = {}  # bounded: one entry per tag, post, person, addressee
@@ -130,7 +140,7 @@ class CableTransformer:
         add(cable, P["isPartialExtract"], _typed(record.is_partial, XSD_BOOLEAN))
         lit(cable, P["sourceFile"], _source_name(record.source))
         self._addresses(add, lit, out, cable, cid, record)
-        self._tags(add, out, cable, record)
+        self._tags(add, lit, out, cable, cid, record)
         self._references(add, lit, cable, cid, record)
         self._authority(add, lit, out, cable, record)
         self._paragraphs(add, lit, cable, cid, record)
@@ -160,15 +170,39 @@ class CableTransformer:
         lit(cable, P["originRoutingIndicator"], record.origin_routing)
         if not record.station:
             return
-        post = self.mint.post(record.station)
+        entry = self.linker.post(record.station, record.origin_routing)
+        post = self._post(out, record.station, entry, record.origin)
         add(cable, P["originPost"], post)
-        description = [
-            (post, TYPE, P["Post"]),
-            (post, P["stationCode"], _text(record.station)),
-        ]
-        if record.origin:
-            description.append((post, LABEL, _text(record.origin)))
+        if record.origin_routing and re.fullmatch(r"R[A-Z]{3,6}", record.origin_routing):
+            # The indicators a post sends through: each is its own shared fact.
+            self._share(out, post, [(post, P["routingIndicator"], _text(record.origin_routing))],
+                        key=f"{post.value} {record.origin_routing}")
+
+    def _post(self, out: CableQuads, station: str | None, entry: PostEntry | None,
+              label: str | None = None) -> NamedNode:
+        """A post by its station code (or, for a post known only by its routing indicator, by that),
+        with what the post table knows of it: kind, city, country and the US mission's Wikidata item."""
+        key = station or (entry.routing_indicator if entry else "")
+        post = self.mint.post(key)
+        description = [(post, TYPE, P["Post"])]
+        if station:
+            description.append((post, P["stationCode"], _text(station)))
+        label = label or (tables.station_origin(station) if station else None) or (entry.name if entry else None)
+        if label:
+            description.append((post, LABEL, _text(label)))
         self._share(out, post, description)
+        if entry is not None:
+            detail = [(post, P["postKind"], _concept("post-kind/" + entry.kind)),
+                      (post, P["routingIndicator"], _text(entry.routing_indicator))]
+            if entry.city:
+                detail.append((post, P["city"], _text(entry.city)))
+            if entry.country_fips:
+                detail.append((post, P["country"], self._tag_node(out, entry.country_fips)))
+            link = self.linker.post_link(entry)
+            if link is not None:
+                detail += self._link_triples(out, post, link)
+            self._share(out, post, detail, key=f"{post.value} detail")
+        return post
 
     def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
         roles = (("from", record.from_, SENDER), ("to", record.to, P["toAddressee"]),
@@ -193,26 +227,89 @@ class CableTransformer:
         self._share(out, node, [(node, TYPE, P["Addressee"]), (node, LABEL, _text(recipient.name))])
         if recipient.routing:
             # One address can be reached through several routing indicators: each is its own fact.
-            self._share(out, node, [(node, P["routingIndicator"], _text(recipient.routing))],
-                        key=f"{node.value} {recipient.routing}")
+            facts = [(node, P["routingIndicator"], _text(recipient.routing))]
+            entry = self.linker.post(None, recipient.routing)
+            if entry is not None:
+                facts.append((node, P["post"], self._post(out, entry.station or None, entry)))
+            self._share(out, node, facts, key=f"{node.value} {recipient.routing}")
         return node
 
-    def _tags(self, add, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
+    def _tags(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
         for tag in record.tags:
-            node = self.mint.tag(tag.code)
-            add(cable, SUBJECT, node)
-            info = tables.tag_info(tag.code)
-            kind = info.kind if info else tag.kind
-            description = [
-                (node, TYPE, P["Tag"]),  # the superclass too: validation and queries need no inference
-                (node, TYPE, _n(TAG_CLASSES.get(kind, CG.UnknownTag))),
-                (node, NOTATION, _text(tag.code)),
-                (node, IN_SCHEME, _concept("tags/" + kind)),
-                (node, P["tagKind"], _text(kind)),
-            ]
-            if info and info.label:
-                description.append((node, PREF_LABEL, Literal(info.label, language="en")))
-            self._share(out, node, description)
+            code, kind = tag.code, tag.kind
+            if kind == "unknown" and (repair := self.linker.repair(code, record.text or "")):
+                node = self.mint.tag_repair(cid, code)
+                add(cable, P["tagRepair"], node)
+                add(node, TYPE, P["TagRepair"])
+                add(node, P["writtenCode"], _text(repair.written))
+                add(node, P["repairedTag"], self.mint.tag(repair.code))
+                add(node, P["repairRule"], _text(f"{repair.rule}: {repair.evidence}"))
+                code, kind = repair.code, "geographic"
+            add(cable, SUBJECT, self._tag_node(out, code, kind))
+
+    def _tag_node(self, out: CableQuads, code: str, kind: str = "geographic") -> NamedNode:
+        """A tag concept, described once: its kind, label and, where known, its Wikidata link."""
+        node = self.mint.tag(code)
+        if node.value in out.shared:
+            return node
+        info = tables.tag_info(code)
+        kind = info.kind if info else kind
+        description = [
+            (node, TYPE, P["Tag"]),  # the superclass too: validation and queries need no inference
+            (node, TYPE, _n(TAG_CLASSES.get(kind, CG.UnknownTag))),
+            (node, NOTATION, _text(code)),
+            (node, IN_SCHEME, _concept("tags/" + kind)),
+            (node, P["tagKind"], _text(kind)),
+        ]
+        if info and info.label:
+            description.append((node, PREF_LABEL, Literal(info.label, language="en")))
+        geo = self.linker.geo_status(code) if kind == "geographic" else None
+        if geo is not None and geo.kind == "region":
+            description.append((node, TYPE, P["RegionTag"]))
+        link = self.linker.tag_link(code) if kind in ("geographic", "organization") else None
+        if link is not None:
+            description += self._link_triples(out, node, link)
+        elif geo is not None and geo.note:
+            description.append((node, EDITORIAL_NOTE, Literal("No Wikidata link: " + geo.note, language="en")))
+        self._share(out, node, description)
+        return node
+
+    def _link_triples(self, out: CableQuads, subject: NamedNode, link: Link) -> list:
+        """`subject skos:exactMatch wd:Q…`, and the record of how that link was made."""
+        target = NamedNode(link.iri)
+        record = self.mint.link(subject)
+        triples = [
+            (subject, EXACT_MATCH, target),
+            (record, TYPE, P["WikidataLink"]),
+            (record, TYPE, STATEMENT),
+            (record, RDF_SUBJECT, subject),
+            (record, RDF_PREDICATE, EXACT_MATCH),
+            (record, RDF_OBJECT, target),
+            (record, P["linkMethod"], _concept("link-method/" + link.method)),
+        ]
+        if link.note:
+            triples.append((record, P["linkNote"], _text(link.note)))
+        if link.method == "online":
+            triples.append((record, PRIMARY_SOURCE, NamedNode(link.source)))
+            if link.date:
+                triples.append((record, GENERATED_AT, _typed(link.date, XSD_DATETIME)))
+            if link.query:
+                triples.append((record, P["wikidataQuery"], _text(link.query)))
+        else:
+            triples.append((record, PRIMARY_SOURCE, self._link_source(out, link.source)))
+        return triples
+
+    def _link_source(self, out: CableQuads, source_id: str) -> NamedNode:
+        node = self.mint.link_source(source_id)
+        source = sources()[source_id]
+        self._share(out, node, [
+            (node, TYPE, P["LinkSource"]),
+            (node, TITLE, _text(source.title)),
+            (node, P["sourceTable"], _text(source.file)),
+            (node, SOURCE, _text(source.upstream)),
+            (node, RIGHTS, _text(source.licence)),
+        ])
+        return node
 
     def _references(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
         for position, reference in enumerate(record.references, start=1):
@@ -254,6 +351,9 @@ class CableTransformer:
         description = [(node, TYPE, P["Person"])]
         if full:
             description += [(node, FOAF_NAME, _text(full)), (node, LABEL, _text(full))]
+            link = self.linker.person_link(full)
+            if link is not None:
+                description += self._link_triples(out, node, link)
         else:
             description.append((node, LABEL, _text(key.strip())))
         self._share(out, node, description)

@@ -46,6 +46,12 @@ class CG(DefinedNamespace):
     Precedence: object
     ReferenceKind: object
     AddressRole: object
+    RegionTag: object
+    WikidataLink: object
+    LinkSource: object
+    TagRepair: object
+    PostKind: object
+    LinkMethod: object
 
     # cable: identity, dates, handling
     rawReferenceId: object
@@ -98,6 +104,19 @@ class CG(DefinedNamespace):
     # posts and tags
     stationCode: object
     tagKind: object
+    # posts in detail, and links to Wikidata
+    postKind: object
+    city: object
+    country: object
+    post: object
+    linkMethod: object
+    linkNote: object
+    wikidataQuery: object
+    sourceTable: object
+    tagRepair: object
+    writtenCode: object
+    repairedTag: object
+    repairRule: object
 
 
 #: Concept schemes and their concepts (`ontology/vocabularies.ttl`), e.g. CGV["classification/SECRET"].

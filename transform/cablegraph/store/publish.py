@@ -65,7 +65,7 @@ class PublishResult:
 
 def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE, input_format: str = "auto",
             jobs: int | None = None, public_url: str | None = None, progress: Callable[[int], None] | None = None,
-            say: Callable[[str], None] = print) -> PublishResult:
+            say: Callable[[str], None] = print, wikidata_cache: str | None = None) -> PublishResult:
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
     work = data / "work"
@@ -76,7 +76,8 @@ def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE
     nquads = work / "cables.nq"
     say("parse, transform and validate ...")
     summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
-                                 quarantine=str(data / "quarantine.jsonl"), validate=True, progress=progress)
+                                 quarantine=str(data / "quarantine.jsonl"), validate=True, progress=progress,
+                                 wikidata_cache=wikidata_cache)
     timings["transform+validate"] = time.perf_counter() - started
     result = PublishResult(data=data, summary=summary, seconds=timings)
 

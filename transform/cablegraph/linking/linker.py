@@ -1,0 +1,135 @@
+"""What a tag, post or person links to in Wikidata, and how each link was made.
+
+Every link carries its provenance: the bundled table and source it came from (`table`, `label`),
+or the recorded online answer (`online`: endpoint, query and date). Nothing is guessed: a code
+with no QID in any source stays unlinked, and the report lists it.
+
+The one repair made before linking: a cable that writes an ISO 3166 code where the FIPS code
+belongs (RU for Russia, whose FIPS code is RS) gets the FIPS code, but only when the ISO code is
+not a known TAGS code and the country's name occurs as a word in the cable's text. The evidence
+rule (the name may go on into an adjective: Russian, Iraqi, Japanese) keeps ISO look-alikes with
+another meaning apart: in the corpus, SR stands for Serbia
+(not ISO Suriname) and TC for the UAE (not ISO Turks and Caicos); neither cable names
+Suriname or the Turks and Caicos, so neither is repaired.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cablegraph import tables as tag_tables
+from cablegraph.linking import tables
+
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+QID = re.compile(r"^Q[1-9][0-9]*$")
+ISO_RULE = "iso-for-fips"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link to a Wikidata item and how it was made."""
+
+    qid: str
+    method: str  # table | label | online
+    source: str  # a `sources.csv` id, or the endpoint URL for an online answer
+    note: str = ""
+    query: str | None = None  # online answers: the SPARQL text asked
+    date: str | None = None  # online answers: when (ISO 8601)
+
+    @property
+    def iri(self) -> str:
+        return WIKIDATA_ENTITY + self.qid
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """A TAGS code written one way and read as another, with the rule that allowed it."""
+
+    written: str
+    code: str
+    rule: str
+    evidence: str
+
+
+class Linker:
+    """Offline tables, plus the online answers recorded in a cache file (`cablegraph link --online`)."""
+
+    def __init__(self, cache_path: str | Path | None = None):
+        self.online: dict[str, dict[str, dict[str, str]]] = {"geo": {}, "org": {}, "person": {}}
+        if cache_path is not None and Path(cache_path).is_file():
+            recorded = json.loads(Path(cache_path).read_text(encoding="utf-8")).get("links", {})
+            for kind in self.online:
+                self.online[kind].update(recorded.get(kind, {}))
+
+    # -- tags --------------------------------------------------------------------------------
+
+    def tag_link(self, code: str) -> Link | None:
+        """A geographic code's country, else an organisation code's organisation, else a recorded
+        online answer. EU is FIPS Europa Island (no QID) but cables write it for the European
+        Union: the organisation table's EU row decides, which is why geography goes first only
+        when it has a QID."""
+        geo = tables.geo_entries().get(code)
+        if geo is not None and geo.wikidata:
+            return Link(geo.wikidata, "table", geo.source)
+        org = tables.org_entries().get(code.upper())
+        if org is not None:
+            return Link(org.wikidata, org.method, org.source, org.note)
+        for kind in ("geo", "org"):
+            if code in self.online[kind]:
+                return _online(self.online[kind][code])
+        return None
+
+    def geo_status(self, code: str) -> tables.GeoEntry | None:
+        return tables.geo_entries().get(code)
+
+    def repair(self, code: str, text: str) -> Repair | None:
+        """The FIPS code for an ISO code written in its place, when the rule above allows it."""
+        if len(code) != 2 or tag_tables.tag_info(code) is not None:
+            return None
+        fips = tables.iso_to_fips().get(code)
+        if fips is None:
+            return None
+        name = tables.geo_entries()[fips].name
+        if not text or not re.search(rf"\b{re.escape(name)}", text, flags=re.IGNORECASE):
+            return None
+        return Repair(code, fips, ISO_RULE, f"ISO 3166 code of {name}, named in the cable")
+
+    # -- posts and people --------------------------------------------------------------------
+
+    def post(self, station: str | None, routing_indicator: str | None = None) -> tables.PostEntry | None:
+        """What the post table knows of a station's post, or of the post behind a routing indicator.
+
+        A station's post is always described by the same row (the best of its routing
+        indicators), whatever indicator one cable was sent through, so that every cable gives
+        its post the same kind and link. A routing indicator not tied to a station describes
+        a post of its own.
+        """
+        if station:
+            best = tables.posts_by_station().get(station)
+            if best is not None:
+                return best
+        entry = tables.post_entries().get(routing_indicator or "")
+        if entry is not None and (not station or not entry.station):
+            return entry
+        return None
+
+    def post_link(self, entry: tables.PostEntry) -> Link | None:
+        if entry.wikidata:
+            return Link(entry.wikidata, "table", entry.source, entry.match)
+        return None
+
+    def person_link(self, name: str) -> Link | None:
+        """People are linked only from recorded online answers with position evidence."""
+        answer = self.online["person"].get(name)
+        return _online(answer) if answer else None
+
+
+def _online(answer: dict[str, str]) -> Link | None:
+    qid = answer.get("wikidata", "")
+    if not QID.match(qid):
+        return None
+    return Link(qid, "online", answer.get("endpoint", ""), answer.get("evidence", ""), answer.get("query"),
+                answer.get("date"))
