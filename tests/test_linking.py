@@ -211,6 +211,23 @@ def test_corpus_repairs_are_the_hand_checked_ones(corpus_records: list) -> None:
     assert found == HAND_CHECKED_REPAIRS
 
 
+def test_shared_descriptions_with_links_do_not_depend_on_cable_order(corpus_records: list) -> None:
+    """A shared description is written by whichever cable meets it first, so it must be the same
+    from every cable: a post described from the indicator one cable used would carry a country
+    whose tag another batch never sees (a real bug, caught on 09MALABO48: AMEMBASSY HARARE by RUEHSB)."""
+    def shared(records: list) -> dict[str, set[str]]:
+        transformer, out = CableTransformer(), {}
+        for record in records:
+            for key, quads in transformer.transform(record).shared.items():
+                if " detail" in key or "/link/" in key or "/source/" in key or "/tag/" in key:
+                    out.setdefault(key, {str(q) for q in quads})
+        return out
+
+    forward, backward = shared(corpus_records), shared(corpus_records[::-1])
+    assert forward.keys() == backward.keys()
+    assert [key for key in forward if forward[key] != backward[key]] == []
+
+
 # --------------------------------------------------------------------------- the RDF
 
 

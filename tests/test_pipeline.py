@@ -39,7 +39,7 @@ GOOD_IDS = frozenset({
 BROKEN = ("broken-empty-preamble.txt", "broken-not-a-cable.txt")
 FAILURE_KEYS = ["source", "reference_id", "stage", "reason", "findings"]
 #: Subjects described in the shared graph, as paths under the base.
-SHARED_KINDS = ("tag/", "post/", "person/", "addressee/")
+SHARED_KINDS = ("tag/", "post/", "person/", "addressee/", "link/", "source/")
 
 OX_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE}
 RDFLIB_FORMATS = {"nq": "nquads", "trig": "trig", "nt": "nt", "ttl": "turtle"}

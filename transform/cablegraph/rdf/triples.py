@@ -192,8 +192,11 @@ class CableTransformer:
             description.append((post, LABEL, _text(label)))
         self._share(out, post, description)
         if entry is not None:
-            detail = [(post, P["postKind"], _concept("post-kind/" + entry.kind)),
-                      (post, P["routingIndicator"], _text(entry.routing_indicator))]
+            routing = entry.routing_indicator
+            # A station's post is described by its best row, whichever indicator reached it here: the
+            # description is shared, so it must not depend on which cable made it first.
+            entry = (self.linker.post(station) if station else None) or entry
+            detail = [(post, P["postKind"], _concept("post-kind/" + entry.kind))]
             if entry.city:
                 detail.append((post, P["city"], _text(entry.city)))
             if entry.country_fips:
@@ -202,6 +205,7 @@ class CableTransformer:
             if link is not None:
                 detail += self._link_triples(out, post, link)
             self._share(out, post, detail, key=f"{post.value} detail")
+            self._share(out, post, [(post, P["routingIndicator"], _text(routing))], key=f"{post.value} {routing}")
         return post
 
     def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:

@@ -174,9 +174,11 @@ def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     dataset = NamedNode(f"{base}dataset")
-    statistics = read_query(project_root() / "queries" / "dataset" / "void-statistics.rq")
-    quads = [Quad(t.subject, t.predicate, t.object, graph)
-             for t in store.query(statistics.bind({"dataset": dataset.value}))]
+    quads = []
+    for name in ("void-statistics.rq", "void-wikidata-linkset.rq"):
+        description = read_query(project_root() / "queries" / "dataset" / name)
+        quads += [Quad(t.subject, t.predicate, t.object, graph)
+                  for t in store.query(description.bind({"dataset": dataset.value}))]
     quads += [Quad(s, p, o, graph) for s, p, o in _description(dataset, base, dumps, public_url)]
     store.extend(quads)
 
