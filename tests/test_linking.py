@@ -398,3 +398,18 @@ def test_cli_link_report_offline_uses_no_network() -> None:
     assert result.exit_code == 0, result.output
     assert "country codes: 13 of 13 (100.0%)" in result.output
     assert "regions: X" in result.output
+
+
+@needs_shared
+def test_every_post_link_is_a_us_mission_in_the_posts_city_and_country() -> None:
+    """Checked for every linked post, not a sample: the item is a US mission of the post's kind, in the post's
+    city and country, by the rows of database-of-embassies (Wikidata's own P131/P17 answers)."""
+    missions = {r["wikidata"]: r for r in _csv(LINKING / "us_missions_wikidata.csv")}
+    linked = [e for e in tables.post_entries().values() if e.wikidata]
+    assert len(linked) >= 150
+    for entry in linked:
+        mission = missions[entry.wikidata]
+        assert mission["city"] == entry.city, entry
+        assert mission["country_qid"] == tables.geo_entries()[entry.country_fips].wikidata, entry
+        # "consulate general" is a consulate; one row says "Embassy of the United States"
+        assert mission["type"].lower().split()[0] == entry.kind, entry
