@@ -40,14 +40,15 @@ shared under CC BY-SA 4.0 with attribution (recorded in ``sources.csv`` and on e
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_tables import csv_bytes, read_csv_rows  # the sibling script: one CSV dialect for both
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
@@ -99,20 +100,6 @@ KIND_RULES = [  # ACP names of posts outside the State Department's RUEH* list, 
     ("agency", re.compile(r"\b(WHITE HOUSE|CIA|DIA|NSA|FBI|DEA|DHS|AGENCY|ADMIN|ADMINISTRATION|COUNCIL|"
                           r"USAID|COMMISSION|SERVICE|BUREAU|INSTITUTE|CORPORATION)\b")),
 ]
-
-
-def read_csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:  # "NA" (Namibia) stays a value
-        return list(csv.DictReader(fh))
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str | None]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buf.getvalue().encode("utf-8")
 
 
 def checked_qid(value: str, where: str) -> str:
