@@ -50,6 +50,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_tables import csv_bytes, read_csv_rows  # the sibling script: one CSV dialect for both
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "transform" / "cablegraph" / "linking"))
+from kinds import post_kind  # the runtime's own rules (a standard-library module), so both agree
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 DATA = REPO_ROOT / "transform" / "cablegraph" / "data"
@@ -85,22 +88,6 @@ SOURCES = [
     ("cablegraph-tags", "cablegraph's TAGS table (labels of organisation codes)", "transform/cablegraph/data/tags.csv",
      "built by scripts/build_tables.py, see data/SOURCES.md", "BSD-3-Clause / public domain"),
 ]
-
-POST_KINDS = {"embassy": "embassy", "consulate": "consulate", "mission": "mission",
-              "de facto mission (AIT)": "mission", "interests section": "office", "office": "office",
-              "american presence post": "office", "regional embassy office": "office",
-              "regional reconstruction team": "office"}
-KIND_RULES = [  # ACP names of posts outside the State Department's RUEH* list, first match wins
-    ("collective", re.compile(r"\bCOLLECTIVE\b")),
-    ("embassy", re.compile(r"^AMEMBASSY\b")),
-    ("consulate", re.compile(r"^AMCONSUL\b")),
-    ("mission", re.compile(r"^(US ?MISSION|USMISSIN|USMISSION)\b")),
-    ("department", re.compile(r"^(DEPT OF|SECSTATE|SECDEF|SECTREAS|SECARMY|SECNAV|SECAF|SECHHS)\b")),
-    ("military", re.compile(r"^(CDR|CINC|COM|HQ|USCINC|CG|CO|JOINT STAFF|NAVY|ARMY|AIR FORCE)\b|\bCMD\b|\bFLT\b")),
-    ("agency", re.compile(r"\b(WHITE HOUSE|CIA|DIA|NSA|FBI|DEA|DHS|AGENCY|ADMIN|ADMINISTRATION|COUNCIL|"
-                          r"USAID|COMMISSION|SERVICE|BUREAU|INSTITUTE|CORPORATION)\b")),
-]
-
 
 def checked_qid(value: str, where: str) -> str:
     value = value.strip().rsplit("/", 1)[-1]
@@ -193,15 +180,6 @@ def build_orgs(shared: Path, tags: list[dict[str, str]]) -> list[tuple[str, ...]
 
 
 # --------------------------------------------------------------------------- posts
-
-
-def post_kind(name: str, listed: str) -> str:
-    if listed:
-        return POST_KINDS.get(listed, "office")
-    for kind, rule in KIND_RULES:
-        if rule.search(name):
-            return kind
-    return "other"
 
 
 ACP_PREFIX = re.compile(r"^(AMEMBASSY|AMCONSUL|US ?MISSION|USMISSIN|USOFFICE)\s+")

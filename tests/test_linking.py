@@ -176,6 +176,15 @@ def test_post_of_a_station_and_of_a_routing_indicator() -> None:
     assert linker.post("PARIS", "RUEHFRA") == linker.post("PARIS", "RUEHFR") == linker.post("PARIS")
 
 
+def test_a_routing_indicator_no_table_knows_gives_a_post_named_by_its_address() -> None:
+    linker = Linker()
+    collective = linker.post(None, "RUEHZL", "EUROPEAN POLITICAL COLLECTIVE")
+    assert collective is not None and (collective.kind, collective.source) == ("collective", "cable-address")
+    assert linker.post(None, "RUEATRS", "DEPT OF TREASURY WASHINGTON DC").kind == "department"
+    assert linker.post(None, "RUEHZL") is None  # no address, nothing to tell the post by
+    assert linker.post(None, "not an indicator", "X COLLECTIVE") is None
+
+
 # --------------------------------------------------------------------------- the corpus
 
 
@@ -196,6 +205,8 @@ def test_corpus_coverage(corpus_records: list) -> None:
     assert coverage.occurrences.repaired[("RU", "RS")] == 67
     assert coverage.occurrences.origin_stations.total() == 6_141
     assert coverage.origin_described.total() == 5_766
+    routes = coverage.occurrences.recipient_routes.total()
+    assert coverage.recipient_described.total() + coverage.recipient_by_address.total() == routes == 36_868
     text = "\n".join(coverage.lines())
     assert "YI 21" in text and "MTCRE 23" in text
 
@@ -226,6 +237,19 @@ def test_shared_descriptions_with_links_do_not_depend_on_cable_order(corpus_reco
     forward, backward = shared(corpus_records), shared(corpus_records[::-1])
     assert forward.keys() == backward.keys()
     assert [key for key in forward if forward[key] != backward[key]] == []
+
+
+def test_addressees_reach_posts_by_their_own_spelling(corpus_records: list) -> None:
+    """RUEHYD is "AMEMBASSY VAOUNDE" in the ACP book (a typo); the cable's address names YAOUNDE, the
+    station of the release's ids. Shared relays (RHMFIUU) carry many addresses: each is its own post."""
+    record = next(r for r in corpus_records if r.reference_id == "09MALABO48")
+    graph = _graph_of(record)
+    post = URIRef(str(CG) + "post")
+    assert (URIRef(BASE + "addressee/AMEMBASSY-YAOUNDE"), post, URIRef(BASE + "post/YAOUNDE")) in graph
+    justice = URIRef(BASE + "post/address/DEPT-OF-JUSTICE-WASHINGTON-DC")
+    assert (URIRef(BASE + "addressee/DEPT-OF-JUSTICE-WASHINGTON-DC"), post, justice) in graph
+    assert (justice, URIRef(str(CG) + "postKind"), URIRef(BASE + "vocab/post-kind/department")) in graph
+    assert (justice, URIRef(str(CG) + "stationCode"), None) not in graph  # known by its indicator only
 
 
 # --------------------------------------------------------------------------- the RDF

@@ -22,10 +22,14 @@ from pathlib import Path
 
 from cablegraph import tables as tag_tables
 from cablegraph.linking import tables
+from cablegraph.linking.kinds import post_kind
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 QID = re.compile(r"^Q[1-9][0-9]*$")
 ISO_RULE = "iso-for-fips"
+ROUTING = re.compile(r"R[A-Z]{3,6}")
+ADDRESS_MATCH = "kind from the address as written"
+STATE_KINDS = ("embassy", "consulate", "mission", "office", "department")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +103,43 @@ class Linker:
 
     # -- posts and people --------------------------------------------------------------------
 
-    def post(self, station: str | None, routing_indicator: str | None = None) -> tables.PostEntry | None:
+    def post(self, station: str | None, routing_indicator: str | None = None,
+             address: str | None = None) -> tables.PostEntry | None:
         """What the post table knows of a station's post, or of the post behind a routing indicator.
 
         A station's post is always described by the same row (the best of its routing
         indicators), whatever indicator one cable was sent through, so that every cable gives
-        its post the same kind and link. A routing indicator not tied to a station describes
-        a post of its own.
+        its post the same kind and link; a station no row names is described from the name the
+        cable gives it (`address`: its origin label, "Embassy Manama"). A routing indicator not
+        tied to a station describes a post of its own. One that no table knows (RUEHZL, a
+        collective of European posts) is described from the address a cable writes beside it:
+        its kind by the same naming rules the ACP book is read with (EUROPEAN POLITICAL
+        COLLECTIVE is a collective).
         """
         if station:
             best = tables.posts_by_station().get(station)
             if best is not None:
                 return best
+            entry = tables.post_entries().get(routing_indicator or "")
+            if entry is not None and not entry.station and entry.kind in STATE_KINDS:
+                return entry  # a State Department post the book could not tie to a code; this cable does
+            if address:
+                return self.named_post(station, routing_indicator or "", address)
+            return None
         entry = tables.post_entries().get(routing_indicator or "")
-        if entry is not None and (not station or not entry.station):
+        if entry is not None:
             return entry
+        if address and routing_indicator and ROUTING.fullmatch(routing_indicator):
+            return tables.PostEntry(routing_indicator, "", address, post_kind(address), "", "", "",
+                                    ADDRESS_MATCH, "cable-address")
         return None
+
+    def named_post(self, station: str, routing_indicator: str, address: str) -> tables.PostEntry:
+        """The post of a station an address names, reached through another station's indicator
+        (RUEHSA/AMCONSUL JOHANNESBURG: Pretoria's indicator). The indicator's row describes the other
+        post, so only the station's own row, or the address, may describe this one."""
+        return tables.posts_by_station().get(station) or tables.PostEntry(
+            routing_indicator, station, address, post_kind(address), "", "", "", ADDRESS_MATCH, "cable-address")
 
     def post_link(self, entry: tables.PostEntry) -> Link | None:
         if entry.wikidata:

@@ -32,6 +32,7 @@ class Occurrences:
     unknown_two_letter: Counter[str] = field(default_factory=Counter)
     origin_stations: Counter[str] = field(default_factory=Counter)
     recipient_routes: Counter[str] = field(default_factory=Counter)
+    recipient_addresses: Counter[tuple[str, str]] = field(default_factory=Counter)
     people: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # full name -> evidence terms
 
     def add(self, record: CableRecord, linker: Linker) -> None:
@@ -54,6 +55,7 @@ class Occurrences:
         for recipient in (*record.to, *record.info):
             if recipient.routing:
                 self.recipient_routes[recipient.routing] += 1
+                self.recipient_addresses[(recipient.routing, recipient.name)] += 1
         terms = evidence_terms(record.station, linker)
         if record.signer_name:
             self.people[record.signer_name].update(terms)
@@ -93,12 +95,19 @@ class Coverage:
     origin_described: Counter[str] = field(default_factory=Counter)
     recipient_described: Counter[str] = field(default_factory=Counter)
     recipient_linked: Counter[str] = field(default_factory=Counter)
+    recipient_by_address: Counter[str] = field(default_factory=Counter)  # posts known only from the address
+    origin_by_label: Counter[str] = field(default_factory=Counter)  # kind told by the origin label only
     people_linked: set[str] = field(default_factory=set)
 
     @property
     def origin_unlinked(self) -> Counter[str]:
         stations = self.occurrences.origin_stations
         return Counter({s: n for s, n in stations.items() if s not in self.origin_linked})
+
+    @property
+    def recipient_unknown(self) -> Counter[str]:
+        routes = self.occurrences.recipient_routes
+        return Counter({r: n for r, n in routes.items() if r not in self.recipient_described})
 
     @property
     def geo_share(self) -> float:
@@ -137,10 +146,15 @@ class Coverage:
             f"  unlinked: {codes(self.org_unlinked)}",
             f"origin posts: {share(self.origin_described.total(), origins)} cables' posts with kind and routing "
             f"indicator; {share(self.origin_linked.total(), origins)} with the US mission's Wikidata item",
+            f"  {share(self.origin_by_label.total(), origins)} more with the kind their origin label gives "
+            f"(\"Embassy Manama\"): {codes(self.origin_by_label)}",
             f"  stations without a Wikidata item: {codes(self.origin_unlinked)}",
             f"recipients: {share(self.recipient_described.total(), recipients)} address lines with a routing "
             f"indicator reach a post resource; {share(self.recipient_linked.total(), recipients)} one with a "
             "Wikidata item",
+            f"  routing indicators in no table: {codes(self.recipient_unknown)}",
+            f"  of those, {share(self.recipient_by_address.total(), recipients)} address lines still reach a post "
+            "whose kind is read from the address (e.g. a COLLECTIVE)",
             f"people: {share(len(self.people_linked), len(occ.people))} named signers and classifiers linked "
             "(online answers only: offline, no person is linked)",
         ]
@@ -167,6 +181,12 @@ def measure(records: Iterable[CableRecord], linker: Linker) -> Coverage:
             coverage.origin_described[station] += n
             if entry.wikidata:
                 coverage.origin_linked[station] += n
+        elif linker.post(station, None, tag_tables.station_origin(station)) is not None:
+            coverage.origin_by_label[station] += n
+    for (route, address), n in occ.recipient_addresses.items():
+        entry = linker.post(None, route, address)
+        if entry is not None and entry.source == "cable-address":
+            coverage.recipient_by_address[route] += n
     for route, n in occ.recipient_routes.items():
         entry = linker.post(None, route)
         if entry is not None:

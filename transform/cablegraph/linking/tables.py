@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-POST_KINDS = ("embassy", "consulate", "mission", "office", "department", "agency", "military", "collective",
-              "other")
+from cablegraph.linking.kinds import POST_KINDS  # noqa: F401 - re-exported: the kinds a PostEntry can have
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,10 @@ class Minter:
     def post(self, station: str) -> NamedNode:
         return self._node(f"post/{segment(station)}")
 
+    def address_post(self, name: str) -> NamedNode:
+        """A post known only from an address line whose routing indicator no table knows."""
+        return self._node(f"post/address/{slug(name.upper())}")
+
     def addressee(self, name: str) -> NamedNode:
         return self._node(f"addressee/{slug(name.upper())}")
 

@@ -103,6 +103,7 @@ class CableTransformer:
         self.shared_graph = self.mint.shared_graph()
         self.agent = NamedNode(self.mint.base + SOFTWARE_AGENT)
         self._shared: dict[str, list[Quad]] = {}  # bounded: one entry per tag, post, person, addressee
+        self._post_rows: dict[str, PostEntry] = {}  # the table row each post was first described from
 
     def transform(self, record: CableRecord) -> CableQuads:
         out = CableQuads()
@@ -170,7 +171,8 @@ class CableTransformer:
         lit(cable, P["originRoutingIndicator"], record.origin_routing)
         if not record.station:
             return
-        entry = self.linker.post(record.station, record.origin_routing)
+        label = record.origin or tables.station_origin(record.station)
+        entry = self.linker.post(record.station, record.origin_routing, label)
         post = self._post(out, record.station, entry, record.origin)
         add(cable, P["originPost"], post)
         if record.origin_routing and re.fullmatch(r"R[A-Z]{3,6}", record.origin_routing):
@@ -182,8 +184,10 @@ class CableTransformer:
               label: str | None = None) -> NamedNode:
         """A post by its station code (or, for a post known only by its routing indicator, by that),
         with what the post table knows of it: kind, city, country and the US mission's Wikidata item."""
-        key = station or (entry.routing_indicator if entry else "")
-        post = self.mint.post(key)
+        if entry is not None and not station and entry.source == "cable-address":
+            post = self.mint.address_post(entry.name)  # shared relays (RHMFIUU) carry many addresses
+        else:
+            post = self.mint.post(station or (entry.routing_indicator if entry else ""))
         description = [(post, TYPE, P["Post"])]
         if station:
             description.append((post, P["stationCode"], _text(station)))
@@ -195,7 +199,9 @@ class CableTransformer:
             routing = entry.routing_indicator
             # A station's post is described by its best row, whichever indicator reached it here: the
             # description is shared, so it must not depend on which cable made it first.
-            entry = (self.linker.post(station) if station else None) or entry
+            # The first row used for a post is kept: the detail and the tags it points to are then the
+            # same for every later cable, so a batch never gets a country without that country's tag.
+            entry = self._post_rows.setdefault(post.value, (self.linker.post(station) if station else None) or entry)
             detail = [(post, P["postKind"], _concept("post-kind/" + entry.kind))]
             if entry.city:
                 detail.append((post, P["city"], _text(entry.city)))
@@ -232,9 +238,12 @@ class CableTransformer:
         if recipient.routing:
             # One address can be reached through several routing indicators: each is its own fact.
             facts = [(node, P["routingIndicator"], _text(recipient.routing))]
-            entry = self.linker.post(None, recipient.routing)
+            entry = self.linker.post(None, recipient.routing, recipient.name)
             if entry is not None:
-                facts.append((node, P["post"], self._post(out, entry.station or None, entry)))
+                station = _address_station(recipient.name, entry)
+                if station:
+                    entry = self.linker.named_post(station, recipient.routing, recipient.name)
+                facts.append((node, P["post"], self._post(out, station or entry.station or None, entry)))
             self._share(out, node, facts, key=f"{node.value} {recipient.routing}")
         return node
 
@@ -392,6 +401,16 @@ class CableTransformer:
         if quads is None:
             quads = self._shared[key] = [Quad(s, p, o, self.shared_graph) for s, p, o in triples]
         out.shared[key] = quads
+
+
+def _address_station(address: str, entry: PostEntry) -> str | None:
+    """The station an embassy or consulate address names, when it differs from the routing row's: an
+    indicator may serve another post (RUEHSA/AMCONSUL JOHANNESBURG goes through Embassy Pretoria), and
+    the ACP book has typos (RUEHYD is "AMEMBASSY VAOUNDE"; cables write YAOUNDE, the station of its ids)."""
+    match = re.fullmatch(r"AM(?:EMBASSY|CONSUL|CONGEN)\s+([A-Z]+)", address.strip())
+    if match and match.group(1) != entry.station:
+        return match.group(1)
+    return None
 
 
 def _datetime(value: str) -> Literal:
