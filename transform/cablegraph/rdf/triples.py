@@ -211,7 +211,8 @@ class CableTransformer:
             if link is not None:
                 detail += self._link_triples(out, post, link)
             self._share(out, post, detail, key=f"{post.value} detail")
-            self._share(out, post, [(post, P["routingIndicator"], _text(routing))], key=f"{post.value} {routing}")
+            if routing:  # a post told by its origin label alone may have none
+                self._share(out, post, [(post, P["routingIndicator"], _text(routing))], key=f"{post.value} {routing}")
         return post
 
     def _addresses(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
