@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from cablegraph.compiled_shacl import constraints as c
@@ -286,4 +286,4 @@ def compile_shapes(graph: Graph) -> CompiledShapes:
     return Compiler(graph).compile()
 
 
-__all__ = ["XSD", "CompiledShapes", "compile_shapes"]
+__all__ = ["CompiledShapes", "compile_shapes"]

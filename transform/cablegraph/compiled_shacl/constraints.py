@@ -319,7 +319,7 @@ class QualifiedValueShape(_Base):
 
     def check(self, ctx: Context, shape: CompiledShape, focus: Term, values: Values) -> list[Result]:
         if not values and (self.min_count is None or self.min_count < 1):
-            return []
+            return NO_RESULTS
         conforming = sum(1 for value in values if self.qualified.conforms(ctx, value))
         found = []
         if self.max_count is not None and conforming > self.max_count:
@@ -340,11 +340,6 @@ RANGES: dict[URIRef, tuple[URIRef, Callable[[int], bool]]] = {
     SH.maxExclusive: (SH.MaxExclusiveConstraintComponent, lambda order: order < 0),
 }
 
-__all__ = ["RANGES", "Class", "Datatype", "Equals", "HasValue", "In", "LanguageIn", "MaxCount", "MaxLength",
-           "MinCount", "MinLength", "NodeKind", "Not", "Or", "Pattern", "Property", "QualifiedValueShape",
-           "Sparql", "ValueRange", "node_kind"]
-
-
 @dataclass(slots=True)
 class Sparql(_Base):
     """A SPARQL-based constraint (sh:sparql/sh:select), with pyshacl's reading of its solutions.
@@ -362,7 +357,7 @@ class Sparql(_Base):
     def check(self, ctx: Context, shape: CompiledShape, focus: Term, values: Values) -> list[Result]:
         rows = ctx.sparql.select(self.query, focus)
         if not rows:
-            return []
+            return NO_RESULTS
         node_value = focus if shape.path is None else None
         found = []
         seen: list[tuple] = []
@@ -401,3 +396,8 @@ class Sparql(_Base):
         result.messages = tuple(messages)
         result.source_constraint = self.node
         return result
+
+
+__all__ = ["RANGES", "Class", "Datatype", "Equals", "HasValue", "In", "LanguageIn", "MaxCount", "MaxLength",
+           "MinCount", "MinLength", "NodeKind", "Not", "Or", "Pattern", "Property", "QualifiedValueShape",
+           "Sparql", "ValueRange", "node_kind"]
