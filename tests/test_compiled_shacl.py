@@ -210,6 +210,18 @@ def test_the_pipeline_writes_the_same_output_with_either_engine(tmp_path):
     assert outputs["compiled"] == outputs["pyshacl"]
 
 
+def test_validating_written_rdf_gives_the_same_findings_with_either_engine(tmp_path):
+    """`validate` on N-Quads written by `transform` (cable graphs + graph/shared), both engines."""
+    out = tmp_path / "sample.nq"
+    pipeline.transform(_sample_inputs(), str(out), jobs=1, validate=False)
+    found = {}
+    for engine in ("pyshacl", "compiled"):
+        items = pipeline.validate_rdf([str(out)], jobs=1, engine=engine)
+        found[engine] = [(item.reference_id, Counter(key(f) for f in item.findings)) for item in items]
+    assert found["compiled"] == found["pyshacl"]
+    assert sum(sum(c.values()) for _, c in found["pyshacl"]) > 0
+
+
 def test_validate_command_prints_the_same_with_either_engine(tmp_path):
     from click.testing import CliRunner
 
