@@ -31,7 +31,15 @@ from cablegraph.rdf.triples import CableQuads, CableTransformer
 from cablegraph.rdf.vocab import CG, CGV, DCTERMS, DEFAULT_BASE, FOAF, PROV, RDFS, SCHEMA, SKOS, XSD
 from cablegraph.rdfinput import CableGraph, iter_cable_graphs
 from cablegraph.sources import RawCable, iter_inputs
-from cablegraph.validate import CableFindings, Finding, count_by_shape, validate_cables
+from cablegraph.validate import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    CableFindings,
+    Finding,
+    compiled_validator,
+    count_by_shape,
+    validate_cables,
+)
 
 FORMATS: dict[str, RdfFormat] = {
     "nq": RdfFormat.N_QUADS, "nt": RdfFormat.N_TRIPLES, "ttl": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
@@ -121,6 +129,7 @@ class Options:
     validate: bool = False
     keep_report: bool = False  # send back each batch's SHACL report (Turtle) for `validate --report`
     wikidata_cache: str | None = None  # recorded online Wikidata answers (`cablegraph link --online`)
+    engine: str = DEFAULT_ENGINE  # SHACL engine: "pyshacl" (the reference) or "compiled" (same results, faster)
 
 
 # -- worker side --------------------------------------------------------------------------------
@@ -150,7 +159,7 @@ def _process_batch(batch: list[RawCable | Failure]) -> tuple[list[CableOutput], 
             transformed.append((output, quads))
     report = b""
     if options.validate and transformed:
-        report = _validate(transformed, options.keep_report)
+        report = _validate(transformed, options)
     for output, quads in transformed:
         if output.failure is None:
             _serialize_quads(quads, output, options.rdf_format or "nq")
@@ -177,8 +186,10 @@ def _parse_and_transform(raw: RawCable, options: Options) -> tuple[CableOutput, 
         return output, None
 
 
-def _validate(transformed: list[tuple[CableOutput, CableQuads]], keep_report: bool) -> bytes:
-    results, report = validate_cables([(quads.cable, quads.shared) for _, quads in transformed])
+def _validate(transformed: list[tuple[CableOutput, CableQuads]], options: Options) -> bytes:
+    keep_report = options.keep_report
+    results, report = validate_cables([(quads.cable, quads.shared) for _, quads in transformed],
+                                      engine=options.engine, keep_report=keep_report)
     for (output, _), found in zip(transformed, results, strict=True):
         output.findings = found.findings
         if found.violations:
@@ -241,6 +252,7 @@ def process(inputs: Iterable[str], *, input_format: str = "auto", options: Optio
     """
     options = options or Options()
     check_base(options.base)  # fail fast on a bad base, before any worker starts
+    check_engine(options.engine)
     jobs = jobs or os.cpu_count() or 1
     batches = _batches(iter_inputs(list(inputs), format=input_format))
     yield from _run(_process_batch, batches, options, jobs, progress, on_report)
@@ -279,7 +291,8 @@ def _validate_graphs(batch: list[CableGraph]) -> tuple[list[CableOutput], bytes]
     options: Options = _worker["options"]
     outputs = [CableOutput(reference_id=graph.reference_id, source=graph.source, triples=len(graph.quads))
                for graph in batch]
-    results, report = validate_cables([(graph.quads, graph.shared) for graph in batch])
+    results, report = validate_cables([(graph.quads, graph.shared) for graph in batch], engine=options.engine,
+                                      keep_report=options.keep_report)
     for output, found in zip(outputs, results, strict=True):
         output.findings = found.findings
         if found.violations:
@@ -290,12 +303,23 @@ def _validate_graphs(batch: list[CableGraph]) -> tuple[list[CableOutput], bytes]
 
 def validate_rdf(paths: Iterable[str], *, base: str = DEFAULT_BASE, jobs: int | None = None,
                  keep_report: bool = False, progress: Callable[[int], None] | None = None,
-                 on_report: Callable[[bytes], None] | None = None) -> Iterator[CableOutput]:
+                 on_report: Callable[[bytes], None] | None = None, engine: str = DEFAULT_ENGINE
+                 ) -> Iterator[CableOutput]:
     """Validate RDF written by `transform` (N-Quads or TriG), cable graph by cable graph, in order."""
-    options = Options(base=check_base(base), validate=True, keep_report=keep_report)
+    options = Options(base=check_base(base), validate=True, keep_report=keep_report, engine=check_engine(engine))
     jobs = jobs or os.cpu_count() or 1
     graphs = (graph for path in paths for graph in iter_cable_graphs(path, options.base))
     yield from _run(_validate_graphs, _chunks(graphs, BATCH_SIZE), options, jobs, progress, on_report)
+
+
+def check_engine(engine: str) -> str:
+    """The SHACL engine name, checked here (and the compiled engine's shapes compiled) before any worker starts:
+    an unknown name or a shape the compiled engine does not support fails the run at once, not per batch."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
+    if engine == "compiled":
+        compiled_validator()  # raises UnsupportedShapeFeature naming the shape and the feature
+    return engine
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -330,7 +354,7 @@ def _open_output(stack: ExitStack, path: str) -> IO[bytes]:
 def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = None, input_format: str = "auto",
               base: str | None = None, jobs: int | None = None, quarantine: str | None = None,
               validate: bool = True, progress: Callable[[int], None] | None = None,
-              wikidata_cache: str | None = None) -> Summary:
+              wikidata_cache: str | None = None, engine: str = DEFAULT_ENGINE) -> Summary:
     """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file.
 
     With `validate`, a cable whose data has a SHACL Violation is quarantined with the shapes'
@@ -338,7 +362,7 @@ def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = No
     """
     fmt = output_format_for(output, rdf_format)
     options = Options(base=check_base(base or DEFAULT_BASE), rdf_format=fmt, validate=validate,
-                      wikidata_cache=wikidata_cache)
+                      wikidata_cache=wikidata_cache, engine=check_engine(engine))
     summary = Summary()
     started = time.perf_counter()
     seen_shared: set[str] = set()

@@ -33,6 +33,7 @@ from cablegraph.resources import project_file, project_root
 from cablegraph.store.endpoint import Endpoint
 from cablegraph.store.load import LoadState, load
 from cablegraph.store.oxigraph import running_server
+from cablegraph.validate import DEFAULT_ENGINE
 
 VOCABULARY_FILES = (
     ("ontology", "cablegraph.ttl"), ("ontology", "vocabularies.ttl"), ("shapes", "cablegraph-shapes.ttl"),
@@ -65,7 +66,8 @@ class PublishResult:
 
 def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE, input_format: str = "auto",
             jobs: int | None = None, public_url: str | None = None, progress: Callable[[int], None] | None = None,
-            say: Callable[[str], None] = print, wikidata_cache: str | None = None) -> PublishResult:
+            say: Callable[[str], None] = print, wikidata_cache: str | None = None,
+            engine: str = DEFAULT_ENGINE) -> PublishResult:
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
     work = data / "work"
@@ -77,7 +79,7 @@ def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE
     say("parse, transform and validate ...")
     summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
                                  quarantine=str(data / "quarantine.jsonl"), validate=True, progress=progress,
-                                 wikidata_cache=wikidata_cache)
+                                 wikidata_cache=wikidata_cache, engine=engine)
     timings["transform+validate"] = time.perf_counter() - started
     result = PublishResult(data=data, summary=summary, seconds=timings)
 
