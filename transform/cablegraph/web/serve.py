@@ -1,0 +1,30 @@
+"""`cablegraph serve`: the read-only Oxigraph server on an internal loopback port, the site in front of it.
+
+Only the site listens on the public address; the store answers on 127.0.0.1 at a port of its own and
+is started with `serve-read-only`, so nothing that reaches the site can change the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from cablegraph.store.oxigraph import OxigraphServer
+from cablegraph.web.app import Settings, create_app
+
+
+def run(data: Path, host: str, port: int, *, base: str | None = None, store_port: int | None = None,
+        say: Callable[[str], None] = print) -> None:
+    """Serve until interrupted; the Oxigraph process is stopped on the way out, whatever happens."""
+    store = OxigraphServer(data / "store", port=store_port, read_only=True)
+    store.start()
+    try:
+        app = create_app(Settings(store.query_url, data, base))
+        site = f"http://{host}:{port}"
+        say(f"cablegraph site on {site}/  (store: {store.url}, read-only)\n"
+            f"  SPARQL endpoint: {site}/sparql   query editor: {site}/query\nCtrl-C to stop.")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    finally:
+        store.stop()

@@ -1,0 +1,78 @@
+"""The site's client for the read-only Oxigraph server: SELECT rows, CONSTRUCT triples, with a cache.
+
+The store behind the site is read-only for the server's lifetime, so an answer never goes stale:
+aggregate queries (browse counts, list totals) are cached in memory, bounded in entries.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import httpx
+from pyoxigraph import RdfFormat, parse
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One value of a result row: its lexical form and kind (uri, literal, bnode), with datatype or language."""
+
+    value: str
+    kind: str = "literal"
+    datatype: str | None = None
+    lang: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StoreError(RuntimeError):
+    """The store did not answer as expected; the message carries its status and the start of its answer."""
+
+
+class Sparql:
+    """Async SPARQL over HTTP against `query_url` (an Oxigraph `/query`)."""
+
+    def __init__(self, query_url: str, timeout: float = 60.0, cache_size: int = 2048):
+        self.query_url = query_url
+        self.client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=32))
+        self._cache: OrderedDict[str, list[dict[str, Term]]] = OrderedDict()
+        self.cache_size = cache_size
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def post(self, query: str, accept: str) -> httpx.Response:
+        response = await self.client.post(self.query_url, data={"query": query}, headers={"Accept": accept})
+        if response.status_code != 200:
+            raise StoreError(f"store answered {response.status_code}: {response.text[:300]}")
+        return response
+
+    async def select(self, query: str, *, cache: bool = False) -> list[dict[str, Term]]:
+        """Rows of a SELECT as {variable: Term}; unbound variables are absent."""
+        if cache and query in self._cache:
+            self._cache.move_to_end(query)
+            return self._cache[query]
+        response = await self.post(query, "application/sparql-results+json")
+        rows = [
+            {name: Term(cell["value"], cell["type"] if cell["type"] != "typed-literal" else "literal",
+                        cell.get("datatype"), cell.get("xml:lang"))
+             for name, cell in binding.items()}
+            for binding in response.json()["results"]["bindings"]
+        ]
+        if cache:
+            self._cache[query] = rows
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return rows
+
+    async def construct(self, query: str) -> list:
+        """Triples of a CONSTRUCT, parsed by pyoxigraph (so they can be re-serialised with prefixes)."""
+        response = await self.post(query, "application/n-triples")
+        return list(parse(response.content, format=RdfFormat.N_TRIPLES))
