@@ -106,7 +106,8 @@ def create_app(settings: Settings) -> Starlette:
         facts, months, origins, tags = await asyncio.gather(
             browse.site_facts(sparql), browse.aggregate(sparql, "browse-months"),
             browse.aggregate(sparql, "browse-origins"), browse.aggregate(sparql, "browse-tags"))
-        return render(request, "home.html", facts=facts, years=browse.years(months), origins=len(origins),
+        return render(request, "home.html", facts=facts, years=browse.years(months), undated=browse.undated(months),
+                      origins=len(origins),
                       tags=len(tags), headers={"Cache-Control": CACHE})
 
     async def browse_index(request: Request) -> Response:
@@ -121,7 +122,7 @@ def create_app(settings: Settings) -> Starlette:
 
     async def browse_date(request: Request) -> Response:
         rows = await browse.aggregate(request.app.state.sparql, "browse-months")
-        return render(request, "browse_date.html", years=browse.years(rows))
+        return render(request, "browse_date.html", years=browse.years(rows), undated=browse.undated(rows))
 
     async def browse_month(request: Request) -> Response:
         year, month = request.path_params["year"], request.path_params.get("month")
@@ -155,10 +156,21 @@ def create_app(settings: Settings) -> Starlette:
             return bad_request(request, "Give a cable reference id, e.g. /cable?id=09USNATO383")
         return RedirectResponse(f"/cable/{segment(wanted)}", status_code=303)
 
+    async def service(request: Request) -> Response:
+        """`/sparql`: the protocol; with no query, the service description (RDF) or, for a browser, the editor."""
+        if request.method == "GET" and "query" not in request.query_params:
+            if "text/html" in request.headers.get("accept", ""):
+                return RedirectResponse("/query", status_code=303)
+            if choose_or_html(request).rdf is not None:
+                return await resource(request, path="sparql-service")
+        return await sparql_endpoint(request)
+
     async def query_page(request: Request) -> Response:
         wants_html = choose_or_html(request) is HTML and "text/html" in request.headers.get("accept", "")
         if request.method == "POST" or ("query" in request.query_params and not wants_html):
             return await sparql_endpoint(request)
+        if "query" not in request.query_params and choose_or_html(request).rdf is not None:
+            return await resource(request, path="sparql-service")  # SPARQL service description
         canned = canned_queries()
         name = request.query_params.get("canned")
         text = request.query_params.get("query", "")
@@ -284,7 +296,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/browse/tag", browse_tag),
         Route("/cable", lookup),
         Route("/query", query_page, methods=["GET", "POST"]),
-        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/sparql", service, methods=["GET", "POST"]),
         Route("/dumps", lambda request: RedirectResponse("/dumps/", status_code=301)),
         Route("/dumps/", dumps_page),
         Route("/dumps/{name}", dump_file),

@@ -42,6 +42,11 @@ def years(rows: list[dict[str, Term]]) -> list[dict]:
     return [out[year] for year in sorted(out)]
 
 
+def undated(rows: list[dict[str, Term]]) -> int:
+    """Cables without a file date (the row of the month counts with no year)."""
+    return sum(int(row["cables"].value) for row in rows if "year" not in row)
+
+
 def month_range(year: int, month: int) -> tuple[str, str]:
     """[first day, first day of the next month) as ISO dates."""
     start = date(year, month, 1)

@@ -42,7 +42,7 @@ def graph_of(site: Site, iri: str, kind: str) -> str | None:
         return site.base + "graph/cablegraph"
     if kind == "dataset":
         return site.base + "graph/dataset"
-    if local == "/shapes":
+    if local == "/shapes" or local.startswith("/shapes/"):  # the shapes and their versionIRI
         return site.base + "graph/cablegraph-shapes"
     if kind == "graph":
         return iri

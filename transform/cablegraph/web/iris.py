@@ -2,9 +2,10 @@
 
 The data has two namespaces. Everything `cablegraph publish` mints (cables, paragraphs, posts, people,
 tags, graphs, the dataset) lives under the *data base* (`--base`, default `https://w3id.org/cablegraph/`);
-the ontology and the concept schemes live under the fixed `https://w3id.org/cablegraph/ontology` and
-`.../vocab/`, whatever the data base. The site serves both from its own root: a request for `/X` means
-the IRI `<data base>X`, except `/ontology...` and `/vocab/...`, which mean the fixed vocabulary IRIs.
+the ontology, the concept schemes and the SHACL shapes live under the fixed `https://w3id.org/cablegraph/`
+`ontology`, `vocab/` and `shapes`, whatever the data base. The site serves both from its own root: a
+request for `/X` means the IRI `<data base>X`, except `/ontology...`, `/vocab/...` and `/shapes`, which
+mean the fixed vocabulary IRIs.
 So when the site is reachable at the data base (or w3id.org redirects the base there), every IRI
 resolves; and links on pages are written site-relative, so a local copy browses the same way.
 """
@@ -19,7 +20,8 @@ from pyoxigraph import NamedNode
 
 from cablegraph.rdf.vocab import ONTOLOGY_IRI, VOCAB_BASE
 
-VOCABULARY_ROOT = "https://w3id.org/cablegraph/"  # ONTOLOGY_IRI and VOCAB_BASE both start here
+VOCABULARY_ROOT = "https://w3id.org/cablegraph/"  # ONTOLOGY_IRI, VOCAB_BASE and SHAPES_IRI all start here
+SHAPES_IRI = VOCABULARY_ROOT + "shapes"  # the SHACL shapes (shapes/cablegraph-shapes.ttl): shapes#Cable-...
 # Path characters allowed in a resource path: RFC 3986 pchar (unreserved, sub-delims, ':' '@', %XX) and '/'.
 _PATH = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})+")
 
@@ -45,7 +47,7 @@ class Site:
             raise NotAnIri(path)
         if any(part in (".", "..") for part in path.split("/")) or "//" in path:
             raise NotAnIri(path)
-        if path == "ontology" or path.startswith(("ontology/", "vocab/")):
+        if path in ("ontology", "shapes") or path.startswith(("ontology/", "vocab/", "shapes/")):
             iri = VOCABULARY_ROOT + path
         else:
             iri = self.base + path
@@ -57,7 +59,7 @@ class Site:
 
     def local(self, iri: str) -> str | None:
         """The site-relative link for one of our IRIs (fragment kept), or None for a foreign IRI."""
-        if iri.startswith((ONTOLOGY_IRI, VOCAB_BASE)):
+        if iri.startswith((ONTOLOGY_IRI, VOCAB_BASE, SHAPES_IRI)):
             return "/" + iri[len(VOCABULARY_ROOT):]
         if iri.startswith(self.base):
             return "/" + iri[len(self.base):]
