@@ -392,3 +392,13 @@ def test_well_known_void_describes_the_dataset(web_site):
     endpoint = next(t.object.value for t in triples if t.predicate.value == "http://rdfs.org/ns/void#sparqlEndpoint")
     assert get(endpoint + "?query=ASK{}", SPARQL_JSON).json()["boolean"] is True
     assert get(web_site.url + "/.well-known/void").headers["content-type"].startswith("text/html")
+
+
+def test_a_cited_but_unreleased_cable_resolves_to_what_cites_it(web_site):
+    cited = select(web_site, "SELECT ?c WHERE { ?x <http://purl.org/dc/terms/references> ?c FILTER NOT EXISTS "
+                             "{ ?c a <" + ONTOLOGY + "#Cable> } } ORDER BY ?c LIMIT 1")[0]["c"]
+    page = get(cited)
+    assert page.status_code == 200 and "not itself released" in page.text
+    assert re.search(r'id="cited-by".*?href="/cable/\w+"', page.text, flags=re.S)
+    triples = list(parse(get(cited, "text/turtle").content, format=RdfFormat.TURTLE))
+    assert triples and all(t.object == NamedNode(cited) for t in triples)

@@ -236,8 +236,12 @@ def create_app(settings: Settings) -> Starlette:
     async def resource_page(request: Request, iri: str, kind: str, headers: dict) -> Response:
         site: Site = request.app.state.site
         sparql: Sparql = request.app.state.sparql
-        props, links_in = await asyncio.gather(describe.properties(sparql, site, iri),
-                                               describe.incoming(sparql, site, iri))
+        if kind == "cable" or kind in describe.LIST_QUERIES:  # their pages list what links to them themselves
+            props = await describe.properties(sparql, site, iri)
+            links_in = [] if props else await describe.incoming(sparql, site, iri)
+        else:
+            props, links_in = await asyncio.gather(describe.properties(sparql, site, iri),
+                                                   describe.incoming(sparql, site, iri))
         if kind == "ontology" and not props and iri.startswith("https://w3id.org/cablegraph/ontology/"):
             props = await describe.properties(sparql, site, "https://w3id.org/cablegraph/ontology")
         graph_size = 0
