@@ -296,6 +296,13 @@ def test_ontology_page_has_an_anchor_per_term(web_site):
     assert 'id="Cable"' in html and 'id="originPost"' in html
 
 
+def test_security_headers_on_pages_and_data(web_site):
+    for path, accept in (("/cable/09USNATO9001", None), ("/tag/NATO", "text/turtle"), ("/sparql?query=ASK{}", None)):
+        headers = get(web_site.url + path, accept).headers
+        assert headers["x-content-type-options"] == "nosniff" and "default-src 'self'" in headers[
+            "content-security-policy"]
+
+
 def test_pages_work_without_javascript(web_site):
     for path in ("/", "/cable/09USNATO9001", "/tag/NATO", "/browse/date", "/dumps/"):
         assert "<script" not in get(web_site.url + path).text, path

@@ -47,6 +47,8 @@ def page(browser, web_site):
     errors: list[str] = []
     opened = context.new_page()
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: errors.append(message.text)
+              if message.type == "error" and "Content Security Policy" in message.text else None)
     yield opened
     context.close()
     assert not errors, errors

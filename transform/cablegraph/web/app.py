@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -41,6 +42,7 @@ from cablegraph.web.lists import cable_list
 from cablegraph.web.negotiate import BY_KEY, HTML, REPRESENTATIONS, NotAcceptable, Representation, choose
 from cablegraph.web.pagequeries import BadPaging, bound, page_query, paging
 from cablegraph.web.rdfout import compact, serialise
+from cablegraph.web.security import SecurityHeaders
 from cablegraph.web.sparql import Sparql, StoreError
 
 HERE = Path(__file__).parent
@@ -308,5 +310,5 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Route("/{path:path}", resource),
     ]
-    return Starlette(routes=routes, lifespan=lifespan,
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
                      exception_handlers={StoreError: store_failed, HTTPException: http_error})
