@@ -409,3 +409,16 @@ def test_a_cited_but_unreleased_cable_resolves_to_what_cites_it(web_site):
     assert re.search(r'id="cited-by".*?href="/cable/\w+"', page.text, flags=re.S)
     triples = list(parse(get(cited, "text/turtle").content, format=RdfFormat.TURTLE))
     assert triples and all(t.object == NamedNode(cited) for t in triples)
+
+
+def test_serve_refuses_a_missing_store_and_a_bad_base(tmp_path, web_site):
+    import subprocess
+
+    from websites import CABLEGRAPH
+
+    missing = subprocess.run([str(CABLEGRAPH), "serve", "--data", str(tmp_path / "none")], capture_output=True,
+                             text=True, timeout=60)
+    assert missing.returncode == 2 and "cablegraph publish" in missing.stderr
+    bad = subprocess.run([str(CABLEGRAPH), "serve", "--data", str(web_site.data), "--base", "ftp://x/"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--base" in bad.stderr
