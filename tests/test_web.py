@@ -200,6 +200,8 @@ def test_unknown_cable_is_a_helpful_404(web_site):
     response = get(web_site.url + "/cable/99NOWHERE1")
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
     assert "99NOWHERE1" in response.text and 'action="/cable"' in response.text and "/browse/date" in response.text
+    near = get(web_site.url + "/cable/09USNATO9999")
+    assert near.status_code == 404 and 'href="/cable/09USNATO9003"' in near.text.split('class="similar"')[1]
     rdf = get(web_site.url + "/cable/99NOWHERE1", "text/turtle")
     assert rdf.status_code == 404 and rdf.headers["content-type"].startswith("text/plain")
 

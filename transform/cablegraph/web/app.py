@@ -21,7 +21,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -32,6 +32,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from cablegraph.parse.ids import split_id
 from cablegraph.queries import canned_queries
 from cablegraph.rdf.mint import segment
 from cablegraph.web import browse, describe
@@ -80,10 +81,22 @@ def create_app(settings: Settings) -> Starlette:
         body = env.get_template(name).render(request=request, site=holder["site"], **context)
         return HTMLResponse(body, status_code=status, headers=headers)
 
-    def not_found(request: Request, what: str, iri: str | None = None) -> Response:
+    def not_found(request: Request, what: str, iri: str | None = None, similar: list | None = None) -> Response:
         if choose_or_html(request).rdf is not None:
             return PlainTextResponse(f"Not found: {what}\n", status_code=404, headers={"Vary": "Accept"})
-        return render(request, "404.html", status=404, what=what, iri=iri, headers={"Vary": "Accept"})
+        return render(request, "404.html", status=404, what=what, iri=iri, similar=similar or [],
+                      headers={"Vary": "Accept"})
+
+    async def similar_cables(request: Request, iri: str) -> list:
+        """Released cables of the same year and station as an unknown cable id, nearest numbers first."""
+        parts = split_id(unquote(iri.rsplit("/", 1)[-1]).upper())
+        if parts is None:
+            return []
+        year, station, number = parts
+        rows = await request.app.state.sparql.select(bound("similar-ids", prefix=f"{year}{station}"))
+        known = [(row, split_id(row["id"].value)) for row in rows]
+        known = [(row, found[2]) for row, found in known if found and found[1] == station]
+        return [row for row, _ in sorted(known, key=lambda item: abs(item[1] - number))[:10]]
 
     def bad_request(request: Request, message: str) -> Response:
         return render(request, "400.html", status=400, message=message)
@@ -251,7 +264,8 @@ def create_app(settings: Settings) -> Starlette:
             rows = await sparql.select(bound("graph-size", graph=iri), cache=True)
             graph_size = int(rows[0]["triples"].value) if rows else 0
         if not props and not links_in and not graph_size:
-            return not_found(request, f"nothing is known about <{iri}>", iri)
+            similar = await similar_cables(request, iri) if kind == "cable" else []
+            return not_found(request, f"nothing is known about <{iri}>", iri, similar)
         try:
             pages = paging(dict(request.query_params))
         except BadPaging as error:
