@@ -85,6 +85,7 @@ def test_site_maps_paths_to_iris_both_ways():
     assert local.iri("vocab/classification/SECRET") == VOCAB + "classification/SECRET"
     assert local.local(ONTOLOGY + "#Cable") == "/ontology#Cable"
     assert local.href("http://www.wikidata.org/entity/Q7184") == "http://www.wikidata.org/entity/Q7184"
+    assert local.href("javascript:alert(1)") == "#" and local.href("urn:x") == "#"
     assert local.kind(local.iri("cable/X")) == "cable" and local.kind(local.iri("cable/X/paragraph/1")) == "resource"
     assert local.kind(local.iri("vocab/caveat/NOFORN")) == "concept"
 

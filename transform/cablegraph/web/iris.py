@@ -66,8 +66,12 @@ class Site:
         return None
 
     def href(self, iri: str) -> str:
-        """Where a link to `iri` should point: on this site when it is ours, else the IRI itself."""
-        return self.local(iri) or iri
+        """Where a link to `iri` should point: on this site when it is ours, else the IRI itself if it is a
+        web address (an IRI like `javascript:...` or `data:...` in the data never becomes a live link)."""
+        local = self.local(iri)
+        if local is not None:
+            return local
+        return iri if iri.startswith(("http://", "https://")) else "#"
 
     def kind(self, iri: str) -> str:
         """The page an IRI gets: cable, post, tag, person, addressee, concept, ontology, dataset, graph or resource."""
