@@ -259,6 +259,14 @@ def test_the_cable_page_reads_like_a_cable(web_site):
     assert 'href="/cable/09STATE199001"' in html  # the reference links to the cited cable
 
 
+def test_cable_tag_and_post_pages_link_out_to_wikidata(web_site):
+    link = 'href="http://www.wikidata.org/entity/Q7184"'
+    cable = get(web_site.url + "/cable/09USNATO9001").text
+    assert "On Wikidata" in cable and link in cable.split('class="wikidata"')[1]
+    for path in ("/tag/NATO", "/post/USNATO"):
+        assert link in get(web_site.url + path).text, path
+
+
 def test_cited_by_lists_the_citing_cables(web_site):
     html = get(web_site.url + "/cable/09STATE199001").text
     cited_by = html.split('id="cited-by"')[1]

@@ -68,12 +68,30 @@ def stop_site(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
+WIKIDATA_LINKS = (("tag/NATO", "http://www.wikidata.org/entity/Q7184"),
+                  ("post/USNATO", "http://www.wikidata.org/entity/Q7184"))
+
+
+def add_wikidata_links(store_path: Path, base: str) -> None:
+    """A few `skos:exactMatch wd:Q…` links, as the linking step (issue 5) writes them, so the pages' links
+    out to Wikidata are tested whatever the publish of this branch adds."""
+    from pyoxigraph import NamedNode, Quad, Store
+
+    store = Store(str(store_path))
+    graph = NamedNode(base + "graph/shared")
+    match = NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+    store.extend([Quad(NamedNode(base + local), match, NamedNode(entity), graph) for local, entity in WIKIDATA_LINKS])
+    store.flush()
+    del store
+
+
 @pytest.fixture(scope="session")
 def web_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     data = tmp_path_factory.mktemp("web-site")
     publish([str(files("cablegraph") / "fixtures")], data, base=url + "/", public_url=url, say=lambda _: None)
+    add_wikidata_links(data / "store", url + "/")
     process = start_site(data, port)
     try:
         yield Site(url, data)
