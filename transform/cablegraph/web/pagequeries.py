@@ -1,9 +1,9 @@
 """The SPARQL behind the pages (`queries/pages/*.rq`), bound safely.
 
 Values from the request reach a query only as RDF terms in a VALUES block (the mechanism of
-`cablegraph.queries`: IRIs checked by pyoxigraph, literals written by an RDF serializer). Paging and
-sorting are not terms; they are added as text picked from fixed tables (`SORTS`) and integers made
-by `int()` and clamped, so no request text is ever spliced into a query.
+`cablegraph.queries`: IRIs checked by pyoxigraph, literals written by an RDF serializer). Sorting is
+not a term; it is added as text picked from a fixed table (`SORTS`), and paging happens in Python
+over the sorted list, so no request text is ever spliced into a query.
 """
 
 from __future__ import annotations
@@ -56,11 +56,10 @@ class Paging:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
-    def modifiers(self) -> str:
-        """ORDER BY / LIMIT / OFFSET from the fixed tables; one extra row tells whether a next page exists."""
+    def order_by(self) -> str:
+        """ORDER BY from the fixed table, the cable IRI last so that ties have one stable order."""
         direction = "DESC" if self.order == "desc" else "ASC"
-        keys = " ".join(f"{direction}({key})" for key in SORTS[self.sort])
-        return f"\nORDER BY {keys}\nLIMIT {int(self.per_page) + 1}\nOFFSET {int(self.offset)}\n"
+        return "ORDER BY " + " ".join(f"{direction}({key})" for key in (*SORTS[self.sort], "?cable"))
 
 
 class BadPaging(ValueError):
@@ -84,12 +83,8 @@ def paging(params: dict[str, str], default_sort: str = "date", default_order: st
     return Paging(page, sort, order)
 
 
-def paged(query: str, pages: Paging) -> str:
-    return query.rstrip() + pages.modifiers()
-
-
-def counted(query: str) -> str:
-    """`SELECT (COUNT(*) AS ?n)` over a bound list query: its prologue kept in front, the rest as a subquery."""
+def sorted_members(query: str, pages: Paging) -> str:
+    """Only the ?cable column of a bound list query, sorted: its prologue kept in front, the rest a subquery."""
     prologue = _PROLOGUE.match(query)
     head = prologue.group(0) if prologue else ""
-    return f"{head}\nSELECT (COUNT(*) AS ?n) WHERE {{\n{query[len(head):]}\n}}"
+    return f"{head}\nSELECT ?cable WHERE {{\n  {{\n{query[len(head):]}\n  }}\n}}\n{pages.order_by()}\n"

@@ -1,7 +1,7 @@
 """The site's client for the read-only Oxigraph server: SELECT rows, CONSTRUCT triples, with a cache.
 
 The store behind the site is read-only for the server's lifetime, so an answer never goes stale:
-aggregate queries (browse counts, list totals) are cached in memory, bounded in entries.
+aggregate queries (browse counts) and sorted lists of cables are cached in memory, bounded.
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ class StoreError(RuntimeError):
 class Sparql:
     """Async SPARQL over HTTP against `query_url` (an Oxigraph `/query`)."""
 
-    def __init__(self, query_url: str, timeout: float = 60.0, cache_size: int = 2048):
+    def __init__(self, query_url: str, timeout: float = 60.0, cache_size: int = 2048, members_held: int = 3_000_000):
         self.query_url = query_url
         self.client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=32))
         self._cache: OrderedDict[str, list[dict[str, Term]]] = OrderedDict()
         self.cache_size = cache_size
+        self._members: OrderedDict[str, list[str]] = OrderedDict()
+        self._held = 0
+        self.members_held = members_held  # IRIs kept across all sorted lists (~100 bytes each)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -71,6 +74,25 @@ class Sparql:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return rows
+
+    async def members(self, query: str) -> list[str]:
+        """The IRIs of a one-column SELECT, in order, cached (bounded by the number of IRIs held).
+
+        A list page sorts all of a post's or a tag's cables once and keeps the order, so every
+        further page and sort of it is a slice; tab-separated results keep the transfer small.
+        """
+        if query in self._members:
+            self._members.move_to_end(query)
+            return self._members[query]
+        response = await self.post(query, "text/tab-separated-values")
+        lines = response.text.splitlines()[1:]
+        members = list(dict.fromkeys(line[1:-1] for line in lines if line.startswith("<") and line.endswith(">")))
+        self._members[query] = members
+        self._held += len(members)
+        while self._held > self.members_held and len(self._members) > 1:
+            _, dropped = self._members.popitem(last=False)
+            self._held -= len(dropped)
+        return members
 
     async def construct(self, query: str) -> list:
         """Triples of a CONSTRUCT, parsed by pyoxigraph (so they can be re-serialised with prefixes)."""
