@@ -118,12 +118,11 @@ def sparql_column(url: str, query: str, column: str) -> list[str]:
 
 def sample_paths(url: str, cables: int, seed: int) -> tuple[list[str], list[str]]:
     """Cable page paths (a seeded sample) and browse page paths (fixed set, varied pages)."""
-    base = url + "/"
     ids = sparql_column(url, "SELECT ?c WHERE { ?c a <https://w3id.org/cablegraph/ontology#Cable> }", "c")
     rng = random.Random(seed)
     chosen = rng.sample(ids, min(cables, len(ids)))
     space = sparql_column(url, "SELECT ?s WHERE { ?d <http://rdfs.org/ns/void#uriSpace> ?s } LIMIT 1", "s")
-    prefix = space[0] if space else base
+    prefix = space[0] if space else "https://w3id.org/cablegraph/"  # the default base
     cable_paths = ["/" + iri[len(prefix):] for iri in chosen]
     posts = sparql_column(url, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?c <https://w3id.org/cablegraph/ontology#originPost>"
                           " ?p } GROUP BY ?p ORDER BY DESC(?n) LIMIT 3", "p")

@@ -6,6 +6,7 @@ aggregate queries (browse counts) and sorted lists of cables are cached in memor
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ class Sparql:
         self.cache_size = cache_size
         self._members: OrderedDict[str, list[str]] = OrderedDict()
         self._held = 0
+        self._inflight: dict[str, asyncio.Future] = {}
         self.members_held = members_held  # IRIs kept across all sorted lists (~100 bytes each)
 
     async def close(self) -> None:
@@ -62,6 +64,25 @@ class Sparql:
         if cache and query in self._cache:
             self._cache.move_to_end(query)
             return self._cache[query]
+        if cache:  # one computation per query, however many requests wait for it (the warm-up included)
+            return await self._once(query, lambda: self._select_into_cache(query))
+        return await self._select(query)
+
+    async def _select_into_cache(self, query: str) -> list[dict[str, Term]]:
+        rows = await self._select(query)
+        self._cache[query] = rows
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return rows
+
+    async def _once(self, key: str, compute):
+        task = self._inflight.get(key)
+        if task is None:
+            task = self._inflight[key] = asyncio.ensure_future(compute())
+            task.add_done_callback(lambda _: self._inflight.pop(key, None))
+        return await asyncio.shield(task)
+
+    async def _select(self, query: str) -> list[dict[str, Term]]:
         response = await self.post(query, "application/sparql-results+json")
         rows = [
             {name: Term(cell["value"], cell["type"] if cell["type"] != "typed-literal" else "literal",
@@ -69,10 +90,6 @@ class Sparql:
              for name, cell in binding.items()}
             for binding in response.json()["results"]["bindings"]
         ]
-        if cache:
-            self._cache[query] = rows
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
         return rows
 
     async def members(self, query: str) -> list[str]:
@@ -84,6 +101,9 @@ class Sparql:
         if query in self._members:
             self._members.move_to_end(query)
             return self._members[query]
+        return await self._once("members " + query, lambda: self._members_into_cache(query))
+
+    async def _members_into_cache(self, query: str) -> list[str]:
         response = await self.post(query, "text/tab-separated-values")
         lines = response.text.splitlines()[1:]
         members = list(dict.fromkeys(line[1:-1] for line in lines if line.startswith("<") and line.endswith(">")))
