@@ -433,3 +433,24 @@ def test_serve_refuses_a_missing_store_and_a_bad_base(tmp_path, web_site):
     bad = subprocess.run([str(CABLEGRAPH), "serve", "--data", str(web_site.data), "--base", "ftp://x/"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "--base" in bad.stderr
+
+
+def test_stopping_serve_stops_its_oxigraph_too(tmp_path):
+    """SIGTERM to `cablegraph serve` must not leave the store's Oxigraph process behind (uvicorn re-raises
+    the signal after its shutdown; serve turns it into an orderly exit that stops the store)."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    from servers import free_port
+    from websites import start_site, stop_site
+
+    from cablegraph.store.publish import publish
+
+    publish([str(files("cablegraph") / "fixtures" / "09USNATO9001.txt")], tmp_path, say=lambda _: None)
+    process = start_site(tmp_path, free_port())
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    oxigraph = [pid for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert len(oxigraph) == 1
+    stop_site(process)
+    assert process.returncode == 0
+    assert not Path(f"/proc/{oxigraph[0]}").exists(), "oxigraph still runs after serve stopped"

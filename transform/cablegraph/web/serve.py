@@ -6,8 +6,10 @@ is started with `serve-read-only`, so nothing that reaches the site can change t
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -15,9 +17,21 @@ from cablegraph.store.oxigraph import OxigraphServer
 from cablegraph.web.app import Settings, create_app
 
 
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run(data: Path, host: str, port: int, *, base: str | None = None, store_port: int | None = None,
         say: Callable[[str], None] = print) -> None:
-    """Serve until interrupted; the Oxigraph process is stopped on the way out, whatever happens."""
+    """Serve until interrupted; the Oxigraph process is stopped on the way out, whatever happens.
+
+    uvicorn handles SIGINT/SIGTERM itself, shuts down, restores the previous handlers and then raises
+    the signal again. With the default handlers that would kill this process before its `finally`
+    stops Oxigraph (which runs in its own session and would be orphaned), so the handlers in place
+    while uvicorn runs turn the re-raised signal into a SystemExit.
+    """
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, _exit_quietly)
     store = OxigraphServer(data / "store", port=store_port, read_only=True)
     store.start()
     try:
