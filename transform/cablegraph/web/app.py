@@ -93,7 +93,9 @@ def create_app(settings: Settings) -> Starlette:
         if parts is None:
             return []
         year, station, number = parts
-        rows = await request.app.state.sparql.select(bound("similar-ids", prefix=f"{year}{station}"))
+        site: Site = request.app.state.site
+        rows = await request.app.state.sparql.select(bound("similar-ids", post=site.base + "post/" + segment(station),
+                                                           prefix=f"{year}{station}"))
         known = [(row, split_id(row["id"].value)) for row in rows]
         known = [(row, found[2]) for row, found in known if found and found[1] == station]
         return [row for row, _ in sorted(known, key=lambda item: abs(item[1] - number))[:10]]

@@ -21,7 +21,10 @@ async def aggregate(sparql: Sparql, name: str) -> list[dict[str, Term]]:
 
 
 async def warm(sparql: Sparql) -> None:
-    await asyncio.gather(*(aggregate(sparql, name) for name in AGGREGATES), site_facts(sparql))
+    """Browse counts and the date order of all cables (what list pages sort by by default)."""
+    from cablegraph.web.lists import ranks
+
+    await asyncio.gather(*(aggregate(sparql, name) for name in AGGREGATES), site_facts(sparql), ranks(sparql, "date"))
 
 
 async def site_facts(sparql: Sparql) -> dict[str, str]:

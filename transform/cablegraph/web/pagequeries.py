@@ -1,9 +1,9 @@
 """The SPARQL behind the pages (`queries/pages/*.rq`), bound safely.
 
 Values from the request reach a query only as RDF terms in a VALUES block (the mechanism of
-`cablegraph.queries`: IRIs checked by pyoxigraph, literals written by an RDF serializer). Sorting is
-not a term; it is added as text picked from a fixed table (`SORTS`), and paging happens in Python
-over the sorted list, so no request text is ever spliced into a query.
+`cablegraph.queries`: IRIs checked by pyoxigraph, literals written by an RDF serializer). Sorting and
+paging are not terms: they pick one of the fixed `cables-order-*.rq` files and slice in Python, so
+no request text is ever spliced into a query.
 """
 
 from __future__ import annotations
@@ -19,11 +19,7 @@ from cablegraph.resources import project_root
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # beyond this a page number is refused, not sent to the store
-SORTS = {  # ?sort= key -> ORDER BY expressions for ascending order
-    "date": ("?created", "?id"),
-    "id": ("?id",),
-    "subject": ("?subject", "?id"),
-}
+SORTS = ("date", "id", "subject")  # ?sort= keys: each has its queries/pages/cables-order-KEY.rq
 ORDERS = ("asc", "desc")
 _PROLOGUE = re.compile(r"\A(?:\s+|#[^\n]*\n|(?:PREFIX|prefix)\s+[\w-]*:\s*<[^>]*>|(?:BASE|base)\s*<[^>]*>)*")
 
@@ -56,11 +52,6 @@ class Paging:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
-    def order_by(self) -> str:
-        """ORDER BY from the fixed table, the cable IRI last so that ties have one stable order."""
-        direction = "DESC" if self.order == "desc" else "ASC"
-        return "ORDER BY " + " ".join(f"{direction}({key})" for key in (*SORTS[self.sort], "?cable"))
-
 
 class BadPaging(ValueError):
     """A page/sort/order parameter the site does not offer; the message says what it does offer."""
@@ -83,8 +74,8 @@ def paging(params: dict[str, str], default_sort: str = "date", default_order: st
     return Paging(page, sort, order)
 
 
-def sorted_members(query: str, pages: Paging) -> str:
-    """Only the ?cable column of a bound list query, sorted: its prologue kept in front, the rest a subquery."""
+def members_of(query: str) -> str:
+    """Only the ?cable column of a bound list query: its prologue kept in front, the rest a subquery."""
     prologue = _PROLOGUE.match(query)
     head = prologue.group(0) if prologue else ""
-    return f"{head}\nSELECT ?cable WHERE {{\n  {{\n{query[len(head):]}\n  }}\n}}\n{pages.order_by()}\n"
+    return f"{head}\nSELECT DISTINCT ?cable WHERE {{\n  {{\n{query[len(head):]}\n  }}\n}}\n"

@@ -48,6 +48,7 @@ class Sparql:
         self._members: OrderedDict[str, list[str]] = OrderedDict()
         self._held = 0
         self._inflight: dict[str, asyncio.Future] = {}
+        self._rankings: dict[str, dict[str, int]] = {}
         self.members_held = members_held  # IRIs kept across all sorted lists (~100 bytes each)
 
     async def close(self) -> None:
@@ -93,26 +94,33 @@ class Sparql:
         return rows
 
     async def members(self, query: str) -> list[str]:
-        """The IRIs of a one-column SELECT, in order, cached (bounded by the number of IRIs held).
-
-        A list page sorts all of a post's or a tag's cables once and keeps the order, so every
-        further page and sort of it is a slice; tab-separated results keep the transfer small.
-        """
+        """The IRIs of a one-column SELECT, in order, cached (bounded by the number of IRIs held);
+        tab-separated results keep the transfer of a 141,000-cable list small."""
         if query in self._members:
             self._members.move_to_end(query)
             return self._members[query]
         return await self._once("members " + query, lambda: self._members_into_cache(query))
 
-    async def _members_into_cache(self, query: str) -> list[str]:
+    async def _fetch_members(self, query: str) -> list[str]:
         response = await self.post(query, "text/tab-separated-values")
         lines = response.text.splitlines()[1:]
-        members = list(dict.fromkeys(line[1:-1] for line in lines if line.startswith("<") and line.endswith(">")))
+        return list(dict.fromkeys(line[1:-1] for line in lines if line.startswith("<") and line.endswith(">")))
+
+    async def _members_into_cache(self, query: str) -> list[str]:
+        members = await self._fetch_members(query)
         self._members[query] = members
         self._held += len(members)
         while self._held > self.members_held and len(self._members) > 1:
             _, dropped = self._members.popitem(last=False)
             self._held -= len(dropped)
         return members
+
+    async def ranking(self, query: str) -> dict[str, int]:
+        """{IRI: position} for a one-column sorted SELECT over the whole dataset, computed once and held."""
+        if query not in self._rankings:
+            members = await self._once("ranking " + query, lambda: self._fetch_members(query))
+            self._rankings.setdefault(query, {iri: position for position, iri in enumerate(members)})
+        return self._rankings[query]
 
     async def construct(self, query: str) -> list:
         """Triples of a CONSTRUCT, parsed by pyoxigraph (so they can be re-serialised with prefixes)."""
