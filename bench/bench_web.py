@@ -92,13 +92,15 @@ def free_port() -> int:
 
 def start_site(data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    log = open(data / "bench-serve.log", "ab")  # noqa: SIM115 - lives as long as the server
+    # The server's output goes to a file: a pipe nobody reads fills up and blocks the server's logging.
     process = subprocess.Popen([str(CABLEGRAPH), "serve", "--data", str(data), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"cablegraph serve exited: {process.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"cablegraph serve exited: {(data / 'bench-serve.log').read_text()[-2000:]}")
         try:
             if requests.get(url + "/static/site.css", timeout=2).status_code == 200:
                 return process, url
@@ -233,16 +235,20 @@ def main(argv: list[str] | None = None) -> int:
         if not (data / "store").is_dir():
             build_replay(data, args.replay, args.corpus)
     process, url = start_site(data)
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731 - progress on stderr
     try:
         started = time.perf_counter()
         facts = requests.get(url + "/", timeout=600)
         print(f"site up; first home page (aggregates computed) in {time.perf_counter() - started:.2f} s "
               f"(status {facts.status_code})")
+        say("choosing the sample ...")
         cable_paths, browse_paths = sample_paths(url, args.cables, args.seed)
+        say(f"measuring {len(cable_paths)} cable pages and {len(browse_paths)} browse pages ...")
         cold = measure(url, "browse pages, first request after start", browse_paths[:5])
         results = [cold,
                    measure(url, "cable pages, idle site", cable_paths),
                    measure(url, "browse pages, idle site", browse_paths, args.browse_rounds)]
+        say("now under load ...")
         done: multiprocessing.Queue = multiprocessing.Queue()
         loader = multiprocessing.Process(target=load_worker, args=(
             url, cable_paths + browse_paths, args.load_requests, args.load_seconds, args.load_threads, done))

@@ -32,7 +32,9 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
     """
     for handled in (signal.SIGINT, signal.SIGTERM):
         signal.signal(handled, _exit_quietly)
-    store = OxigraphServer(data / "store", port=store_port, read_only=True)
+    # The store's own limit is long enough for the once-per-start aggregates over the full release; the
+    # site's client gives page queries and the public /sparql 60 s.
+    store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=600)
     store.start()
     try:
         app = create_app(Settings(store.query_url, data, base))

@@ -40,8 +40,10 @@ class StoreError(RuntimeError):
 class Sparql:
     """Async SPARQL over HTTP against `query_url` (an Oxigraph `/query`)."""
 
-    def __init__(self, query_url: str, timeout: float = 60.0, cache_size: int = 2048, members_held: int = 3_000_000):
+    def __init__(self, query_url: str, timeout: float = 60.0, cache_size: int = 2048, members_held: int = 3_000_000,
+                 long_timeout: float = 600.0):
         self.query_url = query_url
+        self.long_timeout = long_timeout
         self.client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=32))
         self._cache: OrderedDict[str, list[dict[str, Term]]] = OrderedDict()
         self.cache_size = cache_size
@@ -54,8 +56,14 @@ class Sparql:
     async def close(self) -> None:
         await self.client.aclose()
 
-    async def post(self, query: str, accept: str) -> httpx.Response:
-        response = await self.client.post(self.query_url, data={"query": query}, headers={"Accept": accept})
+    async def post(self, query: str, accept: str, *, long: bool = False) -> httpx.Response:
+        """One query; `long` for the once-per-start aggregates and orders, which may take minutes on a cold
+        store of 251,287 cables (page queries keep the short timeout)."""
+        try:
+            response = await self.client.post(self.query_url, data={"query": query}, headers={"Accept": accept},
+                                              timeout=self.long_timeout if long else httpx.USE_CLIENT_DEFAULT)
+        except httpx.HTTPError as error:
+            raise StoreError(f"no answer from the store ({type(error).__name__})") from None
         if response.status_code != 200:
             raise StoreError(f"store answered {response.status_code}: {response.text[:300]}")
         return response
@@ -70,7 +78,7 @@ class Sparql:
         return await self._select(query)
 
     async def _select_into_cache(self, query: str) -> list[dict[str, Term]]:
-        rows = await self._select(query)
+        rows = await self._select(query, long=True)
         self._cache[query] = rows
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
@@ -83,8 +91,8 @@ class Sparql:
             task.add_done_callback(lambda _: self._inflight.pop(key, None))
         return await asyncio.shield(task)
 
-    async def _select(self, query: str) -> list[dict[str, Term]]:
-        response = await self.post(query, "application/sparql-results+json")
+    async def _select(self, query: str, long: bool = False) -> list[dict[str, Term]]:
+        response = await self.post(query, "application/sparql-results+json", long=long)
         rows = [
             {name: Term(cell["value"], cell["type"] if cell["type"] != "typed-literal" else "literal",
                         cell.get("datatype"), cell.get("xml:lang"))
@@ -102,7 +110,7 @@ class Sparql:
         return await self._once("members " + query, lambda: self._members_into_cache(query))
 
     async def _fetch_members(self, query: str) -> list[str]:
-        response = await self.post(query, "text/tab-separated-values")
+        response = await self.post(query, "text/tab-separated-values", long=True)
         lines = response.text.splitlines()[1:]
         return list(dict.fromkeys(line[1:-1] for line in lines if line.startswith("<") and line.endswith(">")))
 
