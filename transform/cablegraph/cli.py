@@ -293,9 +293,10 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
         try:
             if base:
                 check_base(base)
-            run(Path(data), host, port, base=base, store_port=store_port, say=click.echo)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--base") from error
+        try:
+            run(Path(data), host, port, base=base, store_port=store_port, say=click.echo)
         except ServerError as error:
             raise click.ClickException(str(error)) from error
         return
