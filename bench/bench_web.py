@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         say("choosing the sample ...")
         cable_paths, browse_paths = sample_paths(url, args.cables, args.seed)
         say(f"measuring {len(cable_paths)} cable pages and {len(browse_paths)} browse pages ...")
-        cold = measure(url, "browse pages, first request after start", browse_paths[:5])
+        cold = measure(url, "aggregate pages, just after the first home page", browse_paths[:5])
         results = [cold,
                    measure(url, "cable pages, idle site", cable_paths),
                    measure(url, "browse pages, idle site", browse_paths, args.browse_rounds)]
