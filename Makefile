@@ -15,7 +15,12 @@ $(BIN)/cablegraph: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/cablegraph
+YASGUI := transform/cablegraph/web/static/vendor/yasgui/yasgui.min.js
+
+$(YASGUI): scripts/fetch-yasgui.sh
+	bash scripts/fetch-yasgui.sh
+
+setup: $(BIN)/cablegraph $(YASGUI)
 
 demo: setup
 	$(BIN)/cablegraph publish --sample --data var/demo --no-progress || test $$? -eq 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from servers import oxigraph_server, virtuoso_server  # noqa: F401 - session fixtures: real servers on loopback
+from websites import artifacts, web_site  # noqa: F401 - session fixtures: the web site over the published sample
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_NAME = "09USNATO383.txt"

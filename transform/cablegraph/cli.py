@@ -374,25 +374,45 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
               help=DATA_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-@click.option("--read-write", is_flag=True, help="Accept SPARQL updates (only for loading; publishing is read-only).")
-def serve(data: str, host: str, port: int, read_write: bool) -> None:
-    """Serve the published store with the real Oxigraph server until Ctrl-C.
+@click.option("--base", default=None, envvar="CABLEGRAPH_BASE",
+              help="Data base IRI the site resolves (default: the published dataset's void:uriSpace).")
+@click.option("--store-port", type=click.IntRange(1, 65535), default=None,
+              help="Loopback port of the internal read-only Oxigraph (default: any free one).")
+@click.option("--read-write", is_flag=True,
+              help="Run only Oxigraph, accepting SPARQL updates (for loading; no web site).")
+def serve(data: str, host: str, port: int, base: str | None, store_port: int | None, read_write: bool) -> None:
+    """Serve the published data as a linked-data web site until Ctrl-C.
 
-    Read-only by default: /query answers SPARQL, updates are refused. --read-write lets
-    `cablegraph publish` and `cablegraph load` send cables to it over HTTP.
+    Every IRI the data mints resolves to HTML or RDF (by Accept, ?format= or suffix),
+    with browse pages, a SPARQL query editor, the read-only /sparql endpoint and the dumps;
+    a read-only Oxigraph answers behind it on loopback. --read-write instead runs only
+    Oxigraph, writable, so `cablegraph publish` and `cablegraph load` can send cables to it.
     """
     from cablegraph.store.oxigraph import OxigraphServer, ServerError
 
     store = Path(data) / "store"
     if not read_write and not store.is_dir():
         raise click.UsageError(f"no store in {data}: run `cablegraph publish ... --data {data}` first")
-    server = OxigraphServer(store, host=host, port=port, read_only=not read_write)
+    if not read_write:
+        from cablegraph.rdf.mint import check_base
+        from cablegraph.web.serve import run
+
+        try:
+            if base:
+                check_base(base)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--base") from error
+        try:
+            run(Path(data), host, port, base=base, store_port=store_port, say=click.echo)
+        except ServerError as error:
+            raise click.ClickException(str(error)) from error
+        return
+    server = OxigraphServer(store, host=host, port=port, read_only=False)
     try:
         server.start()
     except ServerError as error:
         raise click.ClickException(str(error)) from error
-    mode = "read-write" if read_write else "read-only"
-    click.echo(f"Oxigraph ({mode}) serving {store}\n  SPARQL endpoint: {server.url}/query\n"
+    click.echo(f"Oxigraph (read-write) serving {store}\n  SPARQL endpoint: {server.url}/query\n"
                f"  query editor:    {server.url}/\nCtrl-C to stop.")
     server.serve_forever()
 

@@ -210,7 +210,8 @@ def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: s
     yield dataset, iri(void + "vocabulary"), iri(ONTOLOGY_IRI)
     yield dataset, iri(void + "uriSpace"), Literal(base)
     yield dataset, iri(void + "sparqlEndpoint"), iri(f"{site}/query")
-    yield dataset, iri(dcterms + "conformsTo"), iri(f"{base}shapes")
+    # The shapes keep their own fixed IRI (shapes/cablegraph-shapes.ttl), whatever the data base.
+    yield dataset, iri(dcterms + "conformsTo"), iri("https://w3id.org/cablegraph/shapes")
     activity = iri(f"{base}activity/publish/{__version__}")
     yield dataset, iri(prov + "wasGeneratedBy"), activity
     yield activity, rdf_type, iri(prov + "Activity")
