@@ -192,20 +192,20 @@ class SparqlRunner:
 
 
 def union_predicates(queries: Iterable[SelectQuery]) -> frozenset[str] | None:
-    found: set[str] = set()
-    for query in queries:
-        if query.predicates is None:
-            return None
-        found.update(query.predicates)
-    return frozenset(found)
+    return _union(query.predicates for query in queries)
 
 
 def union_types(queries: Iterable[SelectQuery]) -> frozenset[str] | None:
+    return _union(query.types for query in queries)
+
+
+def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """The union of what several queries read; None (everything) as soon as one reads everything."""
     found: set[str] = set()
-    for query in queries:
-        if query.types is None:
+    for items in sets:
+        if items is None:
             return None
-        found.update(query.types)
+        found.update(items)
     return frozenset(found)
 
 
@@ -214,5 +214,3 @@ def format_message(message: str, bound: dict[str, object]) -> str:
     for name, value in bound.items():
         message = re.sub(f"{{[?$]{name}}}", str(value), message)
     return message
-
-
