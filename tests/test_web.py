@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -455,3 +456,13 @@ def test_stopping_serve_stops_its_oxigraph_too(tmp_path):
     stop_site(process)
     assert process.returncode == 0
     assert not Path(f"/proc/{oxigraph[0]}").exists(), "oxigraph still runs after serve stopped"
+
+
+def test_the_site_reads_its_own_base_though_the_void_describes_wikidata_too(web_site):
+    """The dataset description also describes Wikidata (the target of the links) with Wikidata's uriSpace:
+    the site must take the base of the dataset that uses our ontology, or every IRI would 404."""
+    spaces = {row["space"] for row in select(web_site, "SELECT ?space WHERE { GRAPH ?g { "
+                                                       "?d <http://rdfs.org/ns/void#uriSpace> ?space } }")}
+    assert spaces == {web_site.base, "http://www.wikidata.org/entity/"}
+    text = (Path(__file__).parent.parent / "queries" / "pages" / "site-facts.rq").read_text()
+    assert [row["space"] for row in select(web_site, text)] == [web_site.base]
