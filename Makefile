@@ -26,6 +26,8 @@ demo: setup
 	$(BIN)/cablegraph publish --sample --data var/demo --no-progress || test $$? -eq 1
 	$(BIN)/cablegraph query count-per-post --data var/demo
 	$(BIN)/cablegraph query cables-by-tag -p tag=NATO --data var/demo
+	$(BIN)/cablegraph query cables-per-wikidata-country --data var/demo
+	$(BIN)/cablegraph link --sample --report --no-progress
 	@echo "Published to var/demo. Serve it with: $(BIN)/cablegraph serve --data var/demo"
 
 publish: setup
