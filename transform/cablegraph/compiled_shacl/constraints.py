@@ -81,6 +81,15 @@ _VALUE_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _verdict(seen: dict[Term, bool], value: Lit, judge: Callable[[Lit], bool]) -> bool:
+    """A literal's verdict, judged once per distinct literal: reading its lexical form through rdflib
+    is the costly part, and the same dates and codes recur across a batch."""
+    verdict = seen.get(value)
+    if verdict is None:
+        verdict = seen[value] = judge(value)
+    return verdict
+
+
 @dataclass(slots=True)
 class Datatype(_PerValue):
     """sh:datatype: the literal's datatype, and rdflib can read its lexical form as that type.
@@ -99,10 +108,7 @@ class Datatype(_PerValue):
         datatype = value.datatype
         if datatype == self.datatype and datatype in (XSD_STRING, RDF_LANGSTRING):
             return True  # fast path: rdflib keeps these verbatim, their value is the string
-        verdict = self._seen.get(value)
-        if verdict is None:
-            verdict = self._seen[value] = self._judge(value)
-        return verdict
+        return _verdict(self._seen, value, self._judge)
 
     def _judge(self, value: Lit) -> bool:
         rdf = to_rdflib(value)
@@ -240,10 +246,7 @@ class ValueRange(_PerValue):
     def ok(self, ctx: Context, value: Term) -> bool:
         if type(value) is not Lit:
             return False
-        verdict = self._seen.get(value)
-        if verdict is None:
-            verdict = self._seen[value] = self._judge(value)
-        return verdict
+        return _verdict(self._seen, value, self._judge)
 
     def _judge(self, value: Lit) -> bool:
         rdf = to_rdflib(value)
