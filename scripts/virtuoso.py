@@ -217,18 +217,10 @@ def _pid_alive(pid: int) -> bool:
     return state != "Z" and VIRTUOSO_BIN.encode() in cmdline
 
 
-@dataclass
-class VirtuosoServer:
-    """A running (or stopped) Virtuoso started by :func:`start`."""
+class VirtuosoEndpoints:
+    """The HTTP endpoints of a Virtuoso listening on ``http_port`` (one place for their paths)."""
 
-    directory: Path
-    port: int
     http_port: int
-    pid: int
-    user: str = DEFAULT_USER
-    password: str = DEFAULT_PASSWORD
-    startup_seconds: float = 0.0
-    process: subprocess.Popen[bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -248,6 +240,20 @@ class VirtuosoServer:
     def crud_url(self) -> str:
         """Graph Store Protocol endpoint behind Digest auth (``?graph-uri=IRI`` or ``?graph=IRI``)."""
         return f"{self.url}/sparql-graph-crud-auth"
+
+
+@dataclass
+class VirtuosoServer(VirtuosoEndpoints):
+    """A running (or stopped) Virtuoso started by :func:`start`."""
+
+    directory: Path
+    port: int
+    http_port: int
+    pid: int
+    user: str = DEFAULT_USER
+    password: str = DEFAULT_PASSWORD
+    startup_seconds: float = 0.0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False, compare=False)
 
     def running(self) -> bool:
         if self.process is not None:

@@ -142,7 +142,7 @@ def virtuoso_available() -> bool:
     return bool(load_virtuoso_module().available())
 
 
-class VirtuosoProcess:
+class VirtuosoProcess(load_virtuoso_module().VirtuosoEndpoints):  # its URLs: url, sparql_url, auth_sparql_url ...
     """A private Virtuoso (``scripts/virtuoso.py``) as a context manager.
 
     ``directory=None`` uses a fresh temporary folder, removed on exit. Exposes ``sparql_url`` (anonymous, read-only),
@@ -168,22 +168,6 @@ class VirtuosoProcess:
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self.server: Any = None
         self._startup_seconds = 0.0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
-
-    @property
-    def sparql_url(self) -> str:
-        return f"{self.url}/sparql"
-
-    @property
-    def auth_sparql_url(self) -> str:
-        return f"{self.url}/sparql-auth"
-
-    @property
-    def crud_url(self) -> str:
-        return f"{self.url}/sparql-graph-crud-auth"
 
     @property
     def user(self) -> str:
