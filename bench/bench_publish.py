@@ -47,11 +47,13 @@ from bench_transform import (
     ReplaySource,
     Row,
     TreeMemorySampler,
+    check_replay_args,
     corpus_inputs,
     format_table,
     output_dir,
     prepare_replay,
     replay_items,
+    replay_parser,
 )
 from pyoxigraph import RdfFormat, Store
 from tqdm import tqdm
@@ -737,23 +739,9 @@ def print_report(bench: Bench, rows: Sequence[Row]) -> None:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    repo_root = Path(__file__).resolve().parents[1]
-    default_corpus = os.environ.get("CABLEGRAPH_CORPUS") or str(repo_root.parent / "shared" / "corpus")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path(default_corpus),
-                        help="corpus folder; its cables/ and cables-pdf-text/ are read (default: env "
-                             "CABLEGRAPH_CORPUS, else ../shared/corpus beside the repository: %(default)s)")
-    parser.add_argument("--replay", type=int, default=FULL_RELEASE, metavar="N",
-                        help="cables in the replayed full-size run (default: %(default)s)")
-    parser.add_argument("--skip-replay", action="store_true", help="corpus only")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="folder for the outputs, kept afterwards (default: a temporary folder, deleted at "
-                             "the end)")
+    parser = replay_parser(__doc__.split("\n\n")[0], "corpus only")
     args = parser.parse_args(argv)
-    if not args.corpus.is_dir():
-        parser.error(f"corpus folder {args.corpus} does not exist (set --corpus or CABLEGRAPH_CORPUS)")
-    if args.replay < 1:
-        parser.error("--replay must be at least 1")
+    check_replay_args(parser, args)
     return args
 
 

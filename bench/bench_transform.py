@@ -662,28 +662,40 @@ def print_report(bench: BenchRun, rows: Sequence[Row]) -> None:
 # -- main ---------------------------------------------------------------------------------------
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def replay_parser(description: str, skip_replay_help: str) -> argparse.ArgumentParser:
+    """The options every replaying benchmark has: the corpus, the replay size, skipping it, the output folder."""
     default_corpus = os.environ.get("CABLEGRAPH_CORPUS") or str(REPO_ROOT.parent / "shared" / "corpus")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--corpus", type=Path, default=Path(default_corpus),
                         help="corpus folder; its cables/ and cables-pdf-text/ are read (default: env "
                              "CABLEGRAPH_CORPUS, else ../shared/corpus beside the repository: %(default)s)")
     parser.add_argument("--replay", type=int, default=FULL_RELEASE, metavar="N",
                         help="cables in the replayed full-size run (default: %(default)s)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes for the jobs=all runs (default: every core, %(default)s)")
-    parser.add_argument("--skip-replay", action="store_true", help="corpus runs only")
-    parser.add_argument("--validate-replay", action="store_true",
-                        help="validate the replay with SHACL too, as `cablegraph transform` does by default (the "
-                             "corpus runs measure validation whenever it is available)")
+    parser.add_argument("--skip-replay", action="store_true", help=skip_replay_help)
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for the outputs, kept afterwards (default: a temporary folder, deleted at "
                              "the end)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if not args.corpus.is_dir():
         parser.error(f"corpus folder {args.corpus} does not exist (set --corpus or CABLEGRAPH_CORPUS)")
-    if args.jobs < 1 or args.replay < 1:
-        parser.error("--jobs and --replay must be at least 1")
+    if args.replay < 1:
+        parser.error("--replay must be at least 1")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = replay_parser(__doc__.split("\n\n")[0], "corpus runs only")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes for the jobs=all runs (default: every core, %(default)s)")
+    parser.add_argument("--validate-replay", action="store_true",
+                        help="validate the replay with SHACL too, as `cablegraph transform` does by default (the "
+                             "corpus runs measure validation whenever it is available)")
+    args = parser.parse_args(argv)
+    check_replay_args(parser, args)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     return args
 
 
