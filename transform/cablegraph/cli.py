@@ -323,7 +323,7 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
     """
     from cablegraph.errors import CableParseError
     from cablegraph.linking.linker import Linker
-    from cablegraph.linking.report import measure
+    from cablegraph.linking.report import collect, coverage_of
     from cablegraph.linking.wikidata import (
         WIKIDATA_ENDPOINT,
         AnswerCache,
@@ -347,7 +347,8 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
                     except CableParseError:
                         continue  # counted by `cablegraph parse`; linking looks at what parses
 
-    coverage = measure(records(), Linker(cache_path))
+    occurrences = collect(records(), Linker(cache_path))
+    coverage = coverage_of(occurrences, Linker(cache_path))
     if online:
         cache = AnswerCache.open(cache_path)
         client = WikidataClient(cache, wikidata_endpoint or WIKIDATA_ENDPOINT, min_interval=min_interval,
@@ -361,7 +362,7 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
         cache.save()
         click.echo(f"online: {client.requests} requests to {client.endpoint} "
                    f"({len(cache.answers)} answers cached in {cache_path})", err=True)
-        coverage = measure(records(), Linker(cache_path))
+        coverage = coverage_of(occurrences, Linker(cache_path))
     if show_report:
         click.echo("\n".join(coverage.lines()))
     else:

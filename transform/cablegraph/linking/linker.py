@@ -89,6 +89,15 @@ class Linker:
     def geo_status(self, code: str) -> tables.GeoEntry | None:
         return tables.geo_entries().get(code)
 
+    def read_tag(self, code: str, kind: str, text: str) -> tuple[str, str, Repair | None]:
+        """The code and kind a TAGS entry is linked as, and the repair if one was made: an unknown code
+        is repaired first (below), then the tables' kind wins over the parser's guess."""
+        repair = self.repair(code, text) if kind == "unknown" else None
+        if repair is not None:
+            code, kind = repair.code, "geographic"
+        info = tag_tables.tag_info(code)
+        return code, (info.kind if info else kind), repair
+
     def repair(self, code: str, text: str) -> Repair | None:
         """The FIPS code for an ISO code written in its place, when the rule above allows it."""
         if len(code) != 2 or tag_tables.tag_info(code) is not None:
@@ -141,6 +150,15 @@ class Linker:
         return tables.posts_by_station().get(station) or tables.PostEntry(
             routing_indicator, station, address, post_kind(address), "", "", "", ADDRESS_MATCH, "cable-address")
 
+    def recipient_post(self, routing_indicator: str, address: str) -> tables.PostEntry | None:
+        """The post an address line reaches: the indicator's row, unless the address names another
+        embassy or consulate than that row (then that station's own post, see `named_post`)."""
+        entry = self.post(None, routing_indicator, address)
+        if entry is None:
+            return None
+        station = address_station(address, entry)
+        return self.named_post(station, routing_indicator, address) if station else entry
+
     def post_link(self, entry: tables.PostEntry) -> Link | None:
         if entry.wikidata:
             return Link(entry.wikidata, "table", entry.source, entry.match)
@@ -150,6 +168,16 @@ class Linker:
         """People are linked only from recorded online answers with position evidence."""
         answer = self.online["person"].get(name)
         return _online(answer) if answer else None
+
+
+def address_station(address: str, entry: tables.PostEntry) -> str | None:
+    """The station an embassy or consulate address names, when it differs from the routing row's: an
+    indicator may serve another post (RUEHSA/AMCONSUL JOHANNESBURG goes through Embassy Pretoria), and
+    the ACP book has typos (RUEHYD is "AMEMBASSY VAOUNDE"; cables write YAOUNDE, the station of its ids)."""
+    match = re.fullmatch(r"AM(?:EMBASSY|CONSUL|CONGEN)\s+([A-Z]+)", address.strip())
+    if match and match.group(1) != entry.station:
+        return match.group(1)
+    return None
 
 
 def _online(answer: dict[str, str]) -> Link | None:

@@ -38,12 +38,9 @@ class Occurrences:
     def add(self, record: CableRecord, linker: Linker) -> None:
         self.cables += 1
         for tag in record.tags:
-            code, kind = tag.code, tag.kind
-            if kind == "unknown" and (repair := linker.repair(code, record.text or "")):
-                self.repaired[(code, repair.code)] += 1
-                code, kind = repair.code, "geographic"
-            info = tag_tables.tag_info(code)
-            kind = info.kind if info else kind
+            code, kind, repair = linker.read_tag(tag.code, tag.kind, record.text or "")
+            if repair is not None:
+                self.repaired[(repair.written, repair.code)] += 1
             if kind == "geographic":
                 self.geographic[code] += 1
             elif kind == "organization":
@@ -107,7 +104,7 @@ class Coverage:
     @property
     def recipient_unknown(self) -> Counter[str]:
         routes = self.occurrences.recipient_routes
-        return Counter({r: n for r, n in routes.items() if r not in self.recipient_described})
+        return Counter({r: n for r, n in routes.items() if r not in tables.post_entries()})
 
     @property
     def geo_share(self) -> float:
@@ -150,20 +147,30 @@ class Coverage:
             f"(\"Embassy Manama\"): {codes(self.origin_by_label)}",
             f"  stations without a Wikidata item: {codes(self.origin_unlinked)}",
             f"recipients: {share(self.recipient_described.total(), recipients)} address lines with a routing "
-            f"indicator reach a post resource; {share(self.recipient_linked.total(), recipients)} one with a "
-            "Wikidata item",
+            f"indicator reach a post the tables describe; {share(self.recipient_linked.total(), recipients)} "
+            "one with a Wikidata item",
             f"  routing indicators in no table: {codes(self.recipient_unknown)}",
-            f"  of those, {share(self.recipient_by_address.total(), recipients)} address lines still reach a post "
-            "whose kind is read from the address (e.g. a COLLECTIVE)",
+            f"  {share(self.recipient_by_address.total(), recipients)} more reach a post told by the address "
+            "itself (a COLLECTIVE, an agency, or an embassy the indicator only relays for)",
             f"people: {share(len(self.people_linked), len(occ.people))} named signers and classifiers linked "
             "(online answers only: offline, no person is linked)",
         ]
 
 
 def measure(records: Iterable[CableRecord], linker: Linker) -> Coverage:
+    return coverage_of(collect(records, linker), linker)
+
+
+def collect(records: Iterable[CableRecord], linker: Linker) -> Occurrences:
+    """What the cables use. It depends on the tables' rules only, not on recorded online answers, so
+    one pass over the cables serves the coverage before and after `link --online`."""
     occ = Occurrences()
     for record in records:
         occ.add(record, linker)
+    return occ
+
+
+def coverage_of(occ: Occurrences, linker: Linker) -> Coverage:
     coverage = Coverage(occ)
     for code, n in occ.geographic.items():
         geo = linker.geo_status(code)
@@ -184,15 +191,12 @@ def measure(records: Iterable[CableRecord], linker: Linker) -> Coverage:
         elif linker.post(station, None, tag_tables.station_origin(station)) is not None:
             coverage.origin_by_label[station] += n
     for (route, address), n in occ.recipient_addresses.items():
-        entry = linker.post(None, route, address)
-        if entry is not None and entry.source == "cable-address":
-            coverage.recipient_by_address[route] += n
-    for route, n in occ.recipient_routes.items():
-        entry = linker.post(None, route)
-        if entry is not None:
-            coverage.recipient_described[route] += n
-            post = linker.post(entry.station, route) if entry.station else entry
-            if post is not None and post.wikidata:
-                coverage.recipient_linked[route] += n
+        entry = linker.recipient_post(route, address)  # the post the transform links the address line to
+        if entry is None:
+            continue
+        counter = coverage.recipient_by_address if entry.source == "cable-address" else coverage.recipient_described
+        counter[route] += n
+        if ((linker.post(entry.station) if entry.station else None) or entry).wikidata:
+            coverage.recipient_linked[route] += n
     coverage.people_linked = {name for name in occ.people if linker.person_link(name)}
     return coverage

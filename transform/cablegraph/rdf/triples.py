@@ -239,26 +239,22 @@ class CableTransformer:
         if recipient.routing:
             # One address can be reached through several routing indicators: each is its own fact.
             facts = [(node, P["routingIndicator"], _text(recipient.routing))]
-            entry = self.linker.post(None, recipient.routing, recipient.name)
+            entry = self.linker.recipient_post(recipient.routing, recipient.name)
             if entry is not None:
-                station = _address_station(recipient.name, entry)
-                if station:
-                    entry = self.linker.named_post(station, recipient.routing, recipient.name)
-                facts.append((node, P["post"], self._post(out, station or entry.station or None, entry)))
+                facts.append((node, P["post"], self._post(out, entry.station or None, entry)))
             self._share(out, node, facts, key=f"{node.value} {recipient.routing}")
         return node
 
     def _tags(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
         for tag in record.tags:
-            code, kind = tag.code, tag.kind
-            if kind == "unknown" and (repair := self.linker.repair(code, record.text or "")):
-                node = self.mint.tag_repair(cid, code)
+            code, kind, repair = self.linker.read_tag(tag.code, tag.kind, record.text or "")
+            if repair is not None:
+                node = self.mint.tag_repair(cid, repair.written)
                 add(cable, P["tagRepair"], node)
                 add(node, TYPE, P["TagRepair"])
                 add(node, P["writtenCode"], _text(repair.written))
                 add(node, P["repairedTag"], self.mint.tag(repair.code))
                 add(node, P["repairRule"], _text(f"{repair.rule}: {repair.evidence}"))
-                code, kind = repair.code, "geographic"
             add(cable, SUBJECT, self._tag_node(out, code, kind))
 
     def _tag_node(self, out: CableQuads, code: str, kind: str = "geographic") -> NamedNode:
@@ -402,16 +398,6 @@ class CableTransformer:
         if quads is None:
             quads = self._shared[key] = [Quad(s, p, o, self.shared_graph) for s, p, o in triples]
         out.shared[key] = quads
-
-
-def _address_station(address: str, entry: PostEntry) -> str | None:
-    """The station an embassy or consulate address names, when it differs from the routing row's: an
-    indicator may serve another post (RUEHSA/AMCONSUL JOHANNESBURG goes through Embassy Pretoria), and
-    the ACP book has typos (RUEHYD is "AMEMBASSY VAOUNDE"; cables write YAOUNDE, the station of its ids)."""
-    match = re.fullmatch(r"AM(?:EMBASSY|CONSUL|CONGEN)\s+([A-Z]+)", address.strip())
-    if match and match.group(1) != entry.station:
-        return match.group(1)
-    return None
 
 
 def _datetime(value: str) -> Literal:
