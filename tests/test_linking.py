@@ -437,3 +437,13 @@ def test_every_post_link_is_a_us_mission_in_the_posts_city_and_country() -> None
         assert mission["country_qid"] == tables.geo_entries()[entry.country_fips].wikidata, entry
         # "consulate general" is a consulate; one row says "Embassy of the United States"
         assert mission["type"].lower().split()[0] == entry.kind, entry
+
+
+def test_post_kinds_are_the_vocabulary_scheme() -> None:
+    """The kinds the linker gives are exactly the concepts of vocab/post-kind (which the shapes list)."""
+    from cablegraph.linking.kinds import POST_KINDS
+
+    vocab = Graph().parse(REPO_ROOT / "ontology" / "vocabularies.ttl", format="turtle")
+    scheme = URIRef("https://w3id.org/cablegraph/vocab/post-kind")
+    assert {str(c).rsplit("/", 1)[-1] for c in vocab.subjects(SKOS.inScheme, scheme)} == set(POST_KINDS)
+    assert {e.kind for e in tables.post_entries().values()} <= set(POST_KINDS)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from cablegraph.linking.kinds import POST_KINDS  # noqa: F401 - re-exported: the kinds a PostEntry can have
-
 
 @dataclass(frozen=True, slots=True)
 class GeoEntry:
