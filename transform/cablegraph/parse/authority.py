@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cablegraph.parse.classifier import classifier_name
 from cablegraph.record import ClassifiedBy
 
 EO_LINE = re.compile(r"(?:^|\s)E\s?\.?\s?O\s?\.?\s*:?\s*(?P<order>\d{5})\b(?P<rest>[^\n]*)", re.MULTILINE)
@@ -25,19 +26,6 @@ REASONS_START = re.compile(
 REASON_SECTION = re.compile(r"\b1\s?\.\s?([4-6])(?!\d)")
 REASON_LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
 
-TITLE_WORDS = {
-    "ambassador", "amb", "charge", "chargé", "d'affaires", "daffaires", "affaires", "cda", "dcm", "deputy",
-    "chief", "of", "mission", "counselor", "counsellor", "political", "economic", "pol", "econ", "polcouns",
-    "econcouns", "consul", "general", "principal", "officer", "section", "secretary", "under", "assistant",
-    "director", "acting", "poloff", "econoff", "polchief", "econchief", "head", "minister", "for", "affairs",
-    "public", "diplomacy", "management", "office", "the", "and", "a", "regional", "security", "coordinator",
-    "senior", "advisor", "adviser", "special", "representative", "consular", "commercial", "agricultural",
-    "defense", "attache", "attaché", "political-military", "pol-mil", "polmil", "environment", "science",
-    "technology", "labor", "refugee", "team", "leader", "chief,", "executive", "interim",
-    "economic/political", "political/economic", "deputy-chief", "principle", "temporary", "ds", "rso",
-    "legal", "legat", "u.s.", "us", "permanent", "ambassador-at-large", "consul-general", "consulgeneral",
-    "pao", "ecpo", "polec", "pe", "politcal", "poltical", "polecon", "usun", "mission's", "embassy",
-}
 DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%m-%d-%y", "%m.%d.%Y", "%d %B %Y", "%B %d, %Y")
 
 
@@ -59,15 +47,15 @@ def parse_authority(zone: str) -> Authority:
         statement = _statement(zone[match.end():])
         person, reasons_text = _split_reasons(statement)
         if person:
-            title, name = split_title_and_name(person)
-            authority.classified_by = ClassifiedBy(name=name, title=title, raw=person)
+            name = classifier_name(statement)
+            authority.classified_by = ClassifiedBy(name=name, title=_title_beside(person, name), raw=person)
         authority.reasons = reasons(reasons_text)
     return authority
 
 
 def _statement(after: str) -> str:
     """The classification statement: up to a blank line or a paragraph start, as one line."""
-    end = re.search(r"\n\s*\n|\n\s*¶|\n\s*\d{1,2}\.\s", after)
+    end = re.search(r"\n\s*\n|\n\s*¶|\n\s*\d{1,2}\.\s?[\s(]", after)
     return re.sub(r"\s+", " ", after[: end.start()] if end else after[:400]).strip()
 
 
@@ -95,28 +83,12 @@ def reasons(text: str) -> list[str]:
     return found
 
 
-def split_title_and_name(person: str) -> tuple[str | None, str | None]:
-    """'Ambassador Ivo H. Daalder' -> ('Ambassador', 'Ivo H. Daalder').
-
-    The name is the longest run of name-like words at the end that contains no title word;
-    a run of one initial is not a name. Returns (None, person) when no title is present.
-    """
-    tokens = person.replace(",", " , ").split()
-    name_tokens: list[str] = []
-    for token in reversed(tokens):
-        bare = token.strip(".,;:()").lower()
-        if token == "," or "/" in token or bare in TITLE_WORDS or not re.match(r"^[A-Za-z][A-Za-z.'\-]*$", token):
-            break
-        name_tokens.insert(0, token)
-    while name_tokens and name_tokens[0].lower() in {"mr.", "ms.", "mrs.", "dr."}:
-        name_tokens.pop(0)
-    if not name_tokens or all(len(t.strip(".")) <= 1 for t in name_tokens):
-        return (person or None), None
-    name = " ".join(name_tokens).strip(" .")
-    title = " ".join(tokens[: len(tokens) - len(name_tokens)]).strip(" ,.;:") or None
-    if name.endswith((" Jr", " Sr")):
-        name += "."
-    return title, name
+def _title_beside(person: str, name: str | None) -> str | None:
+    """What the statement says besides the name (`Ambassador`, `Ambassador, DOS, EXO`): the title as written."""
+    rest = person.replace(name, " ", 1) if name and name in person else ("" if name else person)
+    rest = re.sub(r"\s+", " ", rest).strip(" ,.;:-/")
+    rest = re.sub(r"\s*,\s*,\s*", ", ", rest)
+    return rest or None
 
 
 def declassification(rest: str) -> str | None:
