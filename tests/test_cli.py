@@ -206,7 +206,7 @@ def test_transform_writes_output_and_quarantine_beside_it(runner, tmp_path):
     assert sorted(Path(f["source"]).name for f in failures) == ["broken-empty-preamble.txt",
                                                                 "broken-not-a-cable.txt"]
     assert all(list(f) == ["source", "reference_id", "stage", "reason", "findings"] for f in failures)
-    assert f"14 cables in = 12 out + 2 quarantined; {len(quads):,} triples" in result.stderr
+    assert f"14 cables in = 12 out (1 with SHACL warnings) + 2 quarantined; {len(quads):,} triples" in result.stderr
     assert "quarantined " in result.stderr and "[read]" in result.stderr and "[parse]" in result.stderr
     assert f"full report: {report}" in result.stderr
 
@@ -315,5 +315,5 @@ def test_console_script_transform_to_stdout_does_not_point_to_a_missing_report()
     proc = run_script("transform", "--sample", "-o", "-", "-j", "1")
     assert proc.returncode == 1
     assert len(list(ox_parse(proc.stdout.encode("utf-8"), format=RdfFormat.N_QUADS))) > 1000
-    assert "14 cables in = 12 out + 2 quarantined" in proc.stderr
+    assert "14 cables in = 12 out (1 with SHACL warnings) + 2 quarantined" in proc.stderr
     assert "full report: None" not in proc.stderr

@@ -167,7 +167,7 @@ def test_summary_counts_the_lines_written(runs):
     assert summary.triples == len(nquad_lines(output)) > 0
     assert summary.seconds > 0
     line = summary.line()
-    assert line.startswith("14 cables in = 12 out + 2 quarantined; ")
+    assert line.startswith("14 cables in = 12 out (1 with SHACL warnings) + 2 quarantined; ")
     assert f"{summary.triples:,} triples" in line
 
 

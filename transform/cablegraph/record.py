@@ -26,6 +26,8 @@ class Recipient:
 class Tag:
     code: str
     kind: str  # subject | geographic | organization | program | person | unknown
+    written: str | None = None  # the token as the cable writes it, when it was read as another code
+    repair: str | None = None  # the rule that read it so: table | typo | glued
 
 
 @dataclass(slots=True)

@@ -126,6 +126,18 @@ def _signers() -> tuple[dict[tuple[str, str], frozenset[str]], dict[str, frozens
 
 
 @cache
+def given_names() -> frozenset[str]:
+    """First names of the signers table's full names (`Ivo H. Daalder` -> IVO), in capitals: what tells
+    where a name begins after a title that names a place or field (`Ambassador to Sudan Timothy Carney`)."""
+    names = set()
+    for row in _rows("signers.csv"):
+        first = row["full_name"].split()[0] if row["full_name"].split() else ""
+        if len(first) >= 3 and first.replace("-", "").isalpha():
+            names.add(first.upper())
+    return frozenset(names)
+
+
+@cache
 def _stations() -> dict[str, str]:
     return {row["station"]: row["origin"] for row in _rows("stations.csv")}
 
@@ -141,6 +153,11 @@ def tag_info(code: str) -> TagInfo | None:
     return _tags().get(code.strip().upper())
 
 
+def tag_codes() -> frozenset[str]:
+    """Every code the tag tables know (the candidates a typo is repaired to)."""
+    return frozenset(_tags())
+
+
 def tag_fix(code: str) -> str | None:
     """The corrected code for a known misspelt TAGS code, else ``None`` (case-insensitive)."""
     return _tag_fixes().get(code.strip().upper())
@@ -149,6 +166,12 @@ def tag_fix(code: str) -> str | None:
 def routing_info(indicator: str) -> RoutingInfo | None:
     """The station behind a routing indicator (``RUEHNO`` -> the USNATO mission), or ``None``."""
     return _routing().get(indicator.strip().upper())
+
+
+def signer_at(surname: str, station: str) -> bool:
+    """Whether anyone of that surname signed cables of that station (the full name may be ambiguous)."""
+    by_pair, _ = _signers()
+    return (surname.strip().upper(), station.strip().upper()) in by_pair
 
 
 def signer_name(surname: str, station: str | None) -> str | None:

@@ -14,14 +14,30 @@ from dataclasses import dataclass
 from cablegraph.parse.classifier import classifier_name
 from cablegraph.record import ClassifiedBy
 
-EO_LINE = re.compile(r"(?:^|\s)E\s?\.?\s?O\s?\.?\s*:?\s*(?P<order>\d{5})\b(?P<rest>[^\n]*)", re.MULTILINE)
-DECL = re.compile(r"\bDECL(?:ASSIFY)?(?:\s+ON)?\s*[:;.]?\s*(?P<value>[^\s,;]+(?:\s?-\s?[A-Z]+)?)", re.I)
+# `E.O. 12958:`, `E.o. 12958: decl:` (a text in lower case), `...FOR REAPE.O. 12958:` (glued to a word).
+EO_LINE = re.compile(r"(?:(?:^|\s)E\s?\.?\s?O|E\.O)\s?\.?\s*:?\s*(?P<order>\d{5})\b(?P<rest>[^\n]*)",
+                     re.MULTILINE | re.I)
+# `DECL: 09/10/2019`, `DECLASSIFY ON: ...`; not `DECLASSIFIED JUNE 21, 2006` (a release note, no instruction).
+DECL = re.compile(r"\bDECL(?:ASSIFY)?(?![A-Z])(?:\s+ON)?\s*[:;.]?\s*(?P<value>[^\s,;]+(?:\s?-\s?[A-Z]+)?)", re.I)
+# E.O. 12065's General Declassification Schedule: `GDS 8/12/85 (TOMSETH, VICTOR L.) OR-P`.
+GDS = re.compile(r"\bGDS\s+(?P<date>\d{1,2}/\d{1,2}/\d{2,4})", re.I)
+SCHEDULE_CLASSIFIER = re.compile(
+    r"\b(?:X?GDS|RDS|ADS|RVW)\b[^()\n]{0,30}\((?P<name>[A-Z][A-Za-z'\-]+,\s*[A-Z][A-Za-z.'\- ]{0,30})\)"
+)
+TRUNCATED = re.compile(r"(?:\.{3}|…)\s*$")
+RELEASE_NOTE = re.compile(r"\bDECLASSIFIED\b|\bAS\s+AMENDED\b", re.I)
 NOT_APPLICABLE = re.compile(r"^\s*[:;]?\s*N\s?/\s?A\b", re.I)
-CLASSIFIED_BY = re.compile(r"\bCLASSIFIED\s+BY\b\s*[:;.,-]?\s*", re.I)
+# Not `CLASSIFIED BY LINE ADDED` (a correction notice).
+CLASSIFIED_BY = re.compile(r"\bCLASSIFIED\s+BY\b(?!\s+LINE\b)\s*[:;.,-]?\s*", re.I)
 REASONS_START = re.compile(
     r"(?:[,;.]\s*|\s+)(?:FOR\s+)?(?:REAS\s?ONS?|RSNS?)\b|(?:[,;.]\s*|\s+)BASED\s+(?:UP)?ON\b"
     r"|(?:[,;.]\s*|\s+)(?:E\.?\s?O\.?\s*12958\b|\b1\s?\.\s?[4-6]\b)",
     re.I,
+)
+# Where a list of reason letters ends: a line break, the DECL instruction, a paragraph (`¶1.`, `. (C) Summary`,
+# ` 1. (C)`), the next sentence or the next statement (`CLASSIFIED BY: Richard E. Hoagland`).
+REASONS_END = re.compile(
+    r"\n|\bDECL|¶|\.\s+(?=\(?[A-Z][A-Za-z]|\d|\([A-Z]{1,3}\)\s)|\s\d{1,2}\.\s?\(|(?i:\bCLASSIFIED\b)"
 )
 REASON_SECTION = re.compile(r"\b1\s?\.\s?([4-6])(?!\d)")
 REASON_LETTER = re.compile(r"(?<![A-Za-z])([a-hA-H])(?![A-Za-z])")
@@ -43,8 +59,10 @@ def parse_authority(zone: str) -> Authority:
     if match := EO_LINE.search(zone):
         authority.executive_order = match.group("order")
         authority.declassify_on = declassification(re.split(r"\bTAGS\b", match.group("rest"))[0])
-    if match := CLASSIFIED_BY.search(zone):
-        statement = _statement(zone[match.end():])
+    if (match := EO_LINE.search(zone)) and (named := SCHEDULE_CLASSIFIER.search(match.group("rest"))):
+        # E.O. 12065 (1978-1982) names the classifier on the E.O. line: `GDS 8/12/85 (TOMSETH, VICTOR L.) OR-P`.
+        authority.classified_by = ClassifiedBy(name=named.group("name").strip(), title=None, raw=named.group(0))
+    if statement := _classification_statement(zone):
         person, reasons_text = _split_reasons(statement)
         if person:
             name = classifier_name(statement)
@@ -53,9 +71,26 @@ def parse_authority(zone: str) -> Authority:
     return authority
 
 
+def _classification_statement(zone: str) -> str | None:
+    """The first `Classified By` statement written out in full.
+
+    Texts of the 2011 release open with an excerpt cut short (`Classified By: Ambassador Ronald
+    Spogli f...`) before the whole cable: a statement that ends in `...` gives way to a later one.
+    A statement ends where the next one begins (two on one line: the first is the cable's); one that
+    names no one gives way to a later one that does (`Classified By: Classified by DCM Liz Dibble`).
+    """
+    statements = [statement for match in CLASSIFIED_BY.finditer(zone)
+                  if (statement := _statement(zone[match.end():])).strip(" .:;,-")]
+    whole = [statement for statement in statements if not TRUNCATED.search(statement)]
+    for statement in whole:
+        if classifier_name(statement):
+            return statement  # `Classified By: ADANA 222 ADANA 216 ... Classified by DCM Nancy McEldowney`
+    return (whole or statements or [None])[0]
+
+
 def _statement(after: str) -> str:
-    """The classification statement: up to a blank line or a paragraph start, as one line."""
-    end = re.search(r"\n\s*\n|\n\s*¶|\n\s*\d{1,2}\.\s?[\s(]", after)
+    """The classification statement: up to a blank line, a paragraph start or another statement, as one line."""
+    end = re.search(r"\n\s*\n|\n\s*¶|\n\s*\d{1,2}\.\s?[\s(]|\bCLASSIFIED\s+BY\b", after, flags=re.I)
     return re.sub(r"\s+", " ", after[: end.start()] if end else after[:400]).strip()
 
 
@@ -69,10 +104,11 @@ def _split_reasons(statement: str) -> tuple[str, str]:
 def reasons(text: str) -> list[str]:
     """`1.4 (b/d)` -> ['1.4(b)', '1.4(d)']; `1.5 (B) AND (D)` -> ['1.5(b)', '1.5(d)']."""
     found: list[str] = []
+    text = re.sub(r"\b[aA]\s(?=[nN]\s?[dD]\b)|\b([aA][nN])\s(?=[dD]\b)", lambda m: m.group(0).replace(" ", ""), text)
     sections = list(REASON_SECTION.finditer(text))
     for i, section in enumerate(sections):
         end = sections[i + 1].start() if i + 1 < len(sections) else len(text)
-        segment = re.split(r"[\n]|\bDECL", text[section.end(): end])[0][:60]
+        segment = REASONS_END.split(text[section.end(): end])[0][:60]
         letters = REASON_LETTER.findall(segment)
         if not letters:
             found.append(f"1.{section.group(1)}")
@@ -97,6 +133,10 @@ def declassification(rest: str) -> str | None:
         return None
     match = DECL.search(rest)
     if not match:
+        if gds := GDS.search(rest):
+            return iso_date(gds.group("date")) or gds.group("date")
+        if RELEASE_NOTE.search(rest):
+            return None  # `AS AMENDED; DECLASSIFIED JUNE 21, 2006`: when it was released, not an instruction
         value = rest.strip(" :;.,")
         return value or None
     value = match.group("value").strip(" .,;")

@@ -56,22 +56,36 @@ class Banner:
     end: int
 
 
+BANNER_ANY_CASE = re.compile(BANNER_AT_LINE_START.pattern, re.MULTILINE | re.IGNORECASE)
+
+
 def find_banner(text: str) -> Banner | None:
-    """The first banner at the start of a line, else the first anywhere (glued layouts)."""
-    match = BANNER_AT_LINE_START.search(text) or BANNER.search(text)
+    """The first banner at the start of a line, else the first anywhere (glued layouts), else one in
+    lower case at the start of a line (`S e c r e t nairobi 001938`: texts the release lower-cased)
+    whose station is a known one."""
+    match = BANNER_AT_LINE_START.search(text) or BANNER.search(text) or _lower_case_banner(text)
     if not match:
         return None
-    written = re.sub(r"\s+", " ", match.group("level"))
+    written = re.sub(r"\s+", " ", match.group("level")).upper()
     level = dict(LEVELS).get(written, written)
     return Banner(
         level=level,
         section=int(match.group("section")) if match.group("section") else None,
         sections=int(match.group("sections")) if match.group("sections") else None,
-        station=match.group("station").strip(),
+        station=match.group("station").strip().upper(),
         number=int(match.group("number")),
         start=match.start(),
         end=match.end(),
     )
+
+
+def _lower_case_banner(text: str) -> re.Match[str] | None:
+    from cablegraph.parse.stations import resolve
+
+    for match in BANNER_ANY_CASE.finditer(text):
+        if resolve(match.group("station")):
+            return match
+    return None
 
 
 def caveats_in(text: str) -> list[str]:

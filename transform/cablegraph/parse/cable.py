@@ -8,12 +8,13 @@ the body is the fallback, so bare text still yields a complete record.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from cablegraph import tables
 from cablegraph.errors import CableParseError
 from cablegraph.parse import body as body_parts
-from cablegraph.parse.authority import parse_authority
-from cablegraph.parse.banner import caveats_in, find_banner
+from cablegraph.parse.authority import EO_LINE, parse_authority
+from cablegraph.parse.banner import Banner, caveats_in, find_banner
 from cablegraph.parse.header import parse_header
 from cablegraph.parse.ids import canonical_id, repair_id, split_id, year_from_two_digits
 from cablegraph.parse.references import Citing, parse_references
@@ -61,6 +62,8 @@ def _parse(raw: RawCable) -> CableRecord:
     if header.dtg is None:
         # Old AMHS extracts carry the prosign and DTG only in later sections' headers.
         header.fill_dtg_from(work)
+    if banner and (full := _full_copy_banner(work, banner, raw.reference_id)):
+        banner = full  # the text opens with an excerpt cut short (`C....`); the whole cable follows it
     body = body_parts.remove_page_lines(work[banner.end:] if banner else work)
 
     record = CableRecord(reference_id="", text=text, source=raw.source)
@@ -82,7 +85,7 @@ def _parse(raw: RawCable) -> CableRecord:
     preamble_end = first_paragraph[0].start() if first_paragraph else min(len(body), 3000)
     front = body[:preamble_end]
 
-    eo = re.search(r"(?:^|\s)E\s?\.?\s?O\s?\.?\s*:?\s*\d{5}", front)
+    eo = EO_LINE.search(front)
     caveat_zone = front[: eo.start()] if eo else front[:300]
     record.caveats = caveats_in(" ".join(filter(None, [raw.classification, caveat_zone])))
 
@@ -96,17 +99,43 @@ def _parse(raw: RawCable) -> CableRecord:
     record.subject = body_parts.subject_of(front) or header.glued_subject or raw.title
     record.references = parse_references(body_parts.ref_block(front), _citing(record))
 
-    main, signer = body_parts.split_signer(body)
+    station = split_id(record.reference_id)[1] if split_id(record.reference_id) else None
+    main, signer = body_parts.split_signer(body, station)
     record.paragraphs = body_parts.paragraphs_of(main[preamble_end:] if first_paragraph else "")
-    titles = body_parts.headings(main) if first_paragraph else []
+    titles = body_parts.headings(main, preamble_end) if first_paragraph else []
     record.signer = signer
     if signer:
         record.signer_name = tables.signer_name(signer, record.station)
-    record.summary = body_parts.summary_of(record.paragraphs, titles)
+    record.summary = body_parts.summary_of(record.paragraphs, titles, front)
     record.comment = body_parts.comment_of(record.paragraphs, titles)
     record.action_request = body_parts.action_request_of(record.paragraphs, titles)
     record.origin = raw.origin or _origin_from(record)
     return record
+
+
+def _full_copy_banner(work: str, banner: Banner, reference_id: str | None) -> Banner | None:
+    """The banner of the whole cable when the text first gives an excerpt cut short with `...`.
+
+    Pages of the 2011 release open with the first lines of the cable cut off (`REF: A. SECSTATE
+    118799 ¶B. THE HAGUE 668 C....`), then give the whole cable after a metadata block that names its
+    id on a line of its own (`09THEHAGUE707`), in a row (`203795,4/23/2009 14:58,09THEHAGUE264,...`) or
+    as a field (`refid: 10LIMA97`).
+    Fields read from the excerpt would be cut too; they are read from the whole copy instead.
+    """
+    if not reference_id:
+        return None
+    cable_id = reference_id.strip()
+    position = -1
+    for marker in (f"\n{cable_id}\n", f",{cable_id},", f"\nrefid: {cable_id}\n"):  # a line, a row, a field
+        found = work.find(marker, banner.end)
+        if found >= 0 and (position < 0 or found < position):
+            position = found + len(marker)
+    if position < 0 or not re.search(r"\.\.\.|…", work[banner.end: position]):
+        return None
+    again = find_banner(work[position:])
+    if again is None:
+        return None
+    return replace(again, start=again.start + position, end=again.end + position)
 
 
 def normalize(text: str) -> str:

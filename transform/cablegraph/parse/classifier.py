@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from cablegraph.parse.similarity import edit_distance
+
 REASONS_START = re.compile(
-    r"(?:[,;.:]\s*|\s+|-)(?:FOR\s+|FR\s+|F0R\s+|PER\s+|UNDER\s+)?(?:R\s?E\s?A\s?S\s?O\s?N\s?S?|REAOSNS?|RSNS?|RESONS?|RASONS?|REAONS?|REA\b)"
-    r"|(?:[,;.]\s*|\s+)(?:BASED\s+(?:UP)?[O0]N|DUE\s+TO|UNDER\s+(?:SECTION|SEC|E\.?\s?O|1\s?\.\s?\d)|PER\b)"
+    r"(?:[,;.:]\s*|\s+|-)(?:FOR\s+|FR\s+|F0R\s+|PER\s+|UNDER\s+)?(?:R\s?E\s?A\s?S\s?[O0]\s?N\s?S?|REAOSNS?|RSNS?|RESONS?|RASONS?|REAONS?|REAS?\b)"
+    r"|(?:[,;.]\s*|\s+)(?:BASED\s+(?:UP)?[O0]N|DUE\s+TO|UNDER\s+(?:S\s?E\s?C|E\.?\s?O|1\s?\.\s?\d)|PER\b)"
     r"|(?:[,;.]\s*|\s+)(?:E\.?\s?O\.?\s*12958\b|\bEO\s+12958|\b1\s?[.,]\s?[2-6]\b|12958\b)"
     r"|\s+FOR\s+(?:1\s?\.\s?\d|\(?[A-H]\)|E\.?O)",
     re.I,
@@ -40,6 +42,9 @@ PARENTHESES = re.compile(r"\([^()]*\)")
 BROKEN_END = re.compile(r"(?:\.{2,}|…)\s*$|\s+-+\s*$|\s+(?:F\s?O\s?R?|P\s?E\s?R?|F)\s*$", re.I)
 # Words before a place, not before a person: `U.S. Embassy Tripoli`.
 PLACE_BEFORE = {"embassy", "consulate", "in", "at", "amembassy", "amconsul"}
+# A page break printed inside the statement (AMHS extracts): `TOM MCDONALD. CONFIDENTIAL PAGE 02 HARARE ...`.
+PAGE_BREAK = re.compile(r"[.\s]\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\b|[.\s]\s*PAGE\s+\d{2}\b")
+PREPOSITIONS = {"for", "to", "of", "and", "in", "on"}
 TRAILING_STOPS = {"for", "per", "by", "under", "and", "the", "on", "in", "f0r", "fr", "due"}
 SUFFIX = re.compile(r"^(?:JR|SR|II|III|IV)\.?$", re.I)
 PARTICLES = {"van", "de", "von", "da", "del", "di", "du", "la", "le", "al", "el", "bin", "der", "den", "ter", "dos",
@@ -71,6 +76,7 @@ TITLE_WORDS = {
     "usoffice", "prt", "provincial", "reconstruction", "governance", "unit", "institutional", "arms", "control",
     "army", "navy", "marine", "air", "force", "attach", "chg", "charges", "cons", "gen.", "deputy-director",
     "global", "issues", "economics", "politics", "military", "affairs,", "official", "foreign", "service",
+    "confidential", "secret", "unclassified", "sensitive",
     "post", "desk", "counselors", "officers", "acting,", "consulgen", "congen", "cons.", "amemb", "amembassy",
 }
 # Long title words a misspelling of which is still a title: `Ambasasdor`, `Counselr`, `Direcotr`.
@@ -86,7 +92,9 @@ def classifier_name(statement: str) -> str | None:
     text = re.sub(r"\s+", " ", statement).strip()
     text = LEADING_JUNK.sub("", text)
     if reasons := REASONS_START.search(text):
-        text = text[: reasons.start()]
+        suffix_stop = re.search(r"\b(?:JR|SR|Jr|Sr)$", text[: reasons.start()]) and text[reasons.start()] == "."
+        text = text[: reasons.start()] + ("." if suffix_stop else "")
+    text = PAGE_BREAK.split(text)[0]
     text = BROKEN_END.sub("", text)
     if re.fullmatch(r"\s*X{3,}\b.*", text, flags=re.I):
         return None  # the name is redacted; the rest (`Ambassador, U.S. Embassy Tripoli`) names no one
@@ -96,11 +104,11 @@ def classifier_name(statement: str) -> str | None:
     if not parts:
         return None
     first = parts[0]
+    shouting = not re.search(r"[a-z]", text)
     if len(first) >= 2 and all(_is_name_word(word) for word in first) and not _all_initials(first):
-        return _render(first)
+        return _render(first if shouting else _without_office_acronyms(first))
     if surname_first := _surname_first(parts):
         return surname_first
-    shouting = not re.search(r"[a-z]", text)
     for index, part in enumerate(parts):
         run = _trailing_name(part, after_title=index > 0, shouting=shouting)
         if run:
@@ -176,6 +184,8 @@ def _trailing_name(words: list[str], after_title: bool, shouting: bool = False) 
             break
     while run and (run[0].lower() in PARTICLES or run[0].startswith(", ")):
         run.pop(0)
+    if not shouting:
+        run = _without_office_acronyms(run)
     if not run or _all_initials(run):
         return None
     if len(run) == 1 and ((len(words) == 1 and not after_title) or len(run[0].strip(".")) < 3
@@ -183,8 +193,38 @@ def _trailing_name(words: list[str], after_title: bool, shouting: bool = False) 
         return None  # a lone word is a name only after a title, and an acronym (`ESC`, `OPA`) is none
     if len(words) > len(run) and words[-len(run) - 1].lower() in PLACE_BEFORE:
         return None
+    run = _from_given_name(run, after_preposition=len(words) > len(run) and
+                           words[-len(run) - 1].lower() in PREPOSITIONS)
     if all(word.isupper() for word in words) and len(run) > 3:
         run = _drop_leading_caps(run)
+    return run
+
+
+def _without_office_acronyms(run: list[str]) -> list[str]:
+    """In mixed case an acronym before the name is an office: `IPO Michael R. Wheeler`, `DRL Karen Stewart`."""
+    run = list(run)
+    while len(run) > 2 and re.fullmatch(r"[A-Z]{2,}", run[0]) and any(re.search(r"[a-z]", w) for w in run[1:]):
+        run.pop(0)
+    return run
+
+
+def _from_given_name(run: list[str], after_preposition: bool) -> list[str]:
+    """`Pakistan Richard C. Holbrooke` -> `Richard C. Holbrooke`: after a title that names a place or a
+    field (`Special Representative for Afghanistan and Pakistan`, `Ambassador to Sudan`), or in a run too
+    long for a name, the name begins at the first known given name (tables.given_names)."""
+    from cablegraph.tables import given_names
+
+    words = [word for word in run if not word.startswith(", ")]
+    if len(words) >= 3 and re.fullmatch(r"[A-Za-z]", words[0]) and words[1].upper() in given_names():
+        return run[1:]  # `AFFAIR S ROBERT LUKE`: the stray letter is the end of a word broken by a line
+    if not (after_preposition or len([word for word in words if len(word.strip(".")) > 1]) >= 3):
+        return run
+    known = given_names()
+    if words and words[0].strip(".").upper() in known:
+        return run  # `MARY BETH LEONARD`: the run already begins with a given name
+    for index, word in enumerate(words[:-1]):
+        if index and word.strip(".").upper() in known:
+            return run[index:]
     return run
 
 
@@ -225,23 +265,7 @@ def _is_fuzzy_title(word: str) -> bool:
     if len(word) < 6:
         return False
     return any(word[0] == title[0] and abs(len(word) - len(title)) <= 2
-               and _distance(word, title) <= (2 if len(title) >= 8 else 1) for title in FUZZY_TITLES)
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (with adjacent swaps counted as one edit)."""
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            cost = 0 if char_a == char_b else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                value = min(value, previous2[j - 2] + 1)
-            current.append(value)
-        previous2, previous = previous, current
-    return previous[-1]
+               and edit_distance(word, title) <= (2 if len(title) >= 8 else 1) for title in FUZZY_TITLES)
 
 
 def _render(words: list[str]) -> str:

@@ -48,9 +48,18 @@ BARE_DTG = re.compile(
 ROLE = re.compile(r"^\s*(FM|FROM|TO|INFO|XMT|BT)\b\s*(.*)$")
 ADDRESS = re.compile(
     r"^(?:(?P<routing>R[A-Z]{3,6}|ZEN)\s?/\s?)?"
-    r"(?P<name>[A-Z][A-Z0-9 .,&'()/\-]*?)"
+    r"(?P<name>(?:[A-Z]|\d+[A-Z])[A-Z0-9 .,&'()/\-]*?)"  # `39OS INCIRLIK AB TU`; not `243245`, `2010-01-12`
     r"(?:\s+(?P<precedence>" + "|".join(PRECEDENCE_WORDS) + r"))?"
     r"(?:\s+(?P<mcn>\d{1,5}(?:-\d{1,5})?))?\s*$"
+)
+# Where the precedence goes, the release sometimes has a month (`AMEMBASSY LA PAZ JUN 4182`) or a
+# misspelt word (`PRORITY`): an artefact of the address line, not part of the name.
+MONTH_WORDS = frozenset(MONTHS)
+# Lines that end an address list: the classification banner, a handling word, a reference id
+# (`10KABUL102` in the release's metadata after the header).
+NOT_AN_ADDRESS = re.compile(
+    r"^(?:.{0,3}(?:[A-Z] ){4,}|(?:SIPDIS|NOFORN|SENSITIVE|EXDIS|NODIS|LIMDIS)\b|\d{2}[A-Z]+\d+$|"
+    r"(?:UNCLAS|CONFIDENTIAL|SECRET)\b(?!.*(?:COLLECTIVE|WASHDC)))"
 )
 GLUED_SUBJECT = re.compile(r"^(?P<before>.*?)(?P<date>\d{2}\.\d{2}\.\d{4}) : (?P<subject>.*)$")
 
@@ -159,12 +168,24 @@ def _parse_addresses(zone: str, header: Header) -> None:
 def parse_address(line: str) -> Recipient | None:
     """`RUEHC/SECSTATE WASHDC PRIORITY 3350` -> Recipient; None when the line is no address."""
     match = ADDRESS.match(line.strip())
-    if not match or re.search(r"[a-z]", line):
+    if not match or re.search(r"[a-z]", line) or NOT_AN_ADDRESS.match(line.strip()):
         return None
     routing = match.group("routing")
+    name = re.sub(r"\s+", " ", match.group("name")).strip()
+    precedence = match.group("precedence")
+    words = name.split()
+    if len(words) > 2 and not precedence and (words[-1] in MONTH_WORDS or _misspelt_precedence(words[-1])):
+        name = " ".join(words[:-1])
     return Recipient(
         routing=None if routing in (None, "ZEN") else routing,
-        name=re.sub(r"\s+", " ", match.group("name")).strip(),
-        precedence=match.group("precedence"),
+        name=name,
+        precedence=precedence,
         mcn=match.group("mcn"),
     )
+
+
+def _misspelt_precedence(word: str) -> bool:
+    """`PRORITY`, `IMMEDAITE`, `ROUTNE`: two edits or fewer from a precedence word of seven letters or more."""
+    from cablegraph.parse.similarity import edit_distance
+
+    return len(word) >= 6 and any(edit_distance(word, p) <= 2 for p in ("PRIORITY", "IMMEDIATE", "ROUTINE"))

@@ -8,7 +8,6 @@ like `09 SAN JOSE 00799` must become `09SANJOSE799` to be found among them.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 CANONICAL_ID = re.compile(r"^(\d{2})([A-Z]+)(\d+)$")
 # `08ECTION01OF02MANAMA492`, `08SECTION01GF02BISHIEK21`: a garbled `SECTION 01 OF 02` after the year.
@@ -79,26 +78,6 @@ def repair_id(raw: str) -> str | None:
 def year_from_two_digits(yy: int) -> int:
     """Cablegate spans 1966-2010: 66-99 are 19xx, the rest 20xx."""
     return 1900 + yy if yy >= 66 else 2000 + yy
-
-
-@cache
-def known_stations() -> frozenset[str]:
-    """Station codes of all released cables (about 270): used to tell `SAN JOSE 799` from prose."""
-    from cablegraph.tables import released_ids
-
-    stations = set()
-    for cable_id in released_ids():
-        parts = split_id(cable_id)
-        if parts:
-            stations.add(parts[1])
-    return frozenset(stations)
-
-
-@cache
-def unique_station_with_prefix(prefix: str) -> str | None:
-    """The one known station code that starts with `prefix`, or None if there are none or several."""
-    matches = [station for station in known_stations() if station.startswith(prefix)]
-    return matches[0] if len(matches) == 1 else None
 
 
 def resource_key(reference_id: str, reference_id_raw: str | None) -> str:

@@ -15,12 +15,19 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from cablegraph import __version__, tables
-from cablegraph.linking.linker import Link, Linker
+from cablegraph.linking.linker import Link, Linker, Repair
 from cablegraph.linking.tables import PostEntry, sources
 from cablegraph.parse.ids import resource_key
 from cablegraph.rdf.mint import Minter
 from cablegraph.rdf.vocab import CG, CGV, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from cablegraph.record import CableRecord, Recipient
+
+#: How the parser read a TAGS token as another code (parse/tags.py), in the words of cg:repairRule.
+PARSER_RULES = {
+    "table": "known misspelling (tag-fix table)",
+    "typo": "one letter from exactly one known code",
+    "glued": "codes written without spaces, split into known codes",
+}
 
 TAG_CLASSES = {
     "subject": CG.SubjectTag, "geographic": CG.GeographicTag, "organization": CG.OrganizationTag,
@@ -246,10 +253,15 @@ class CableTransformer:
         return node
 
     def _tags(self, add, lit, out: CableQuads, cable: NamedNode, cid: str, record: CableRecord) -> None:
+        glued = {tag.written for tag in record.tags if tag.repair == "glued"}
         for tag in record.tags:
             code, kind, repair = self.linker.read_tag(tag.code, tag.kind, record.text or "")
+            if repair is None and tag.written and tag.repair:
+                repair = Repair(tag.written, code, PARSER_RULES[tag.repair], f"{tag.written} read as {code}")
             if repair is not None:
-                node = self.mint.tag_repair(cid, repair.written)
+                # One glued token is several repairs: each gets its own node.
+                key = f"{repair.written}-{repair.code}" if repair.written in glued else repair.written
+                node = self.mint.tag_repair(cid, key)
                 add(cable, P["tagRepair"], node)
                 add(node, TYPE, P["TagRepair"])
                 add(node, P["writtenCode"], _text(repair.written))
