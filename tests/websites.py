@@ -37,16 +37,17 @@ class Site:
         return self.url + "/"
 
 
-def start_site(data: Path, port: int, timeout: float = 60.0) -> subprocess.Popen[bytes]:
+def start_site(data: Path, port: int, timeout: float = 60.0, extra: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
     """`cablegraph serve` on `port`, waiting until it serves a page; stderr kept for the failure message."""
-    log = open(data / "serve.log", "wb")  # noqa: SIM115 - closed with the process below
-    process = subprocess.Popen([str(CABLEGRAPH), "serve", "--data", str(data), "--port", str(port)],
+    log = open(data / f"serve-{port}.log", "wb")  # noqa: SIM115 - closed with the process below
+    process = subprocess.Popen([str(CABLEGRAPH), "serve", "--data", str(data), "--port", str(port), *extra],
                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.close()
-            raise RuntimeError(f"cablegraph serve exited {process.returncode}: {(data / 'serve.log').read_text()}")
+            raise RuntimeError(f"cablegraph serve exited {process.returncode}: "
+                               f"{(data / f'serve-{port}.log').read_text()}")
         try:
             if requests.get(f"http://127.0.0.1:{port}/static/site.css", timeout=2).status_code == 200:
                 return process
@@ -54,7 +55,7 @@ def start_site(data: Path, port: int, timeout: float = 60.0) -> subprocess.Popen
             pass
         time.sleep(0.2)
     stop_site(process)
-    raise RuntimeError(f"the site did not answer within {timeout:.0f} s: {(data / 'serve.log').read_text()}")
+    raise RuntimeError(f"the site did not answer within {timeout:.0f} s: {(data / f'serve-{port}.log').read_text()}")
 
 
 def stop_site(process: subprocess.Popen[bytes]) -> None:

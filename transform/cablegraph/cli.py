@@ -381,7 +381,15 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
               help="Loopback port of the internal read-only Oxigraph (default: any free one).")
 @click.option("--read-write", is_flag=True,
               help="Run only Oxigraph, accepting SPARQL updates (for loading; no web site).")
-def serve(data: str, host: str, port: int, base: str | None, store_port: int | None, read_write: bool) -> None:
+@click.option("--allow-service", "allowed_services", multiple=True, metavar="URL",
+              help="A SERVICE endpoint /sparql may query (repeatable; none by default: the public endpoint "
+                   "reaches nothing outside).")
+@click.option("--query-timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
+              help="Seconds a /sparql query may run; the store stops it and the site answers 504.")
+@click.option("--max-queries", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Public /sparql queries in the store at once; beyond that, 503 with Retry-After.")
+def serve(data: str, host: str, port: int, base: str | None, store_port: int | None, read_write: bool,
+          allowed_services: tuple[str, ...], query_timeout: int, max_queries: int) -> None:
     """Serve the published data as a linked-data web site until Ctrl-C.
 
     Every IRI the data mints resolves to HTML or RDF (by Accept, ?format= or suffix),
@@ -390,7 +398,13 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
     Oxigraph, writable, so `cablegraph publish` and `cablegraph load` can send cables to it.
     """
     from cablegraph.store.oxigraph import OxigraphServer, ServerError
+    from cablegraph.web.exposure import exposure
 
+    decision = exposure(host, read_write)
+    if decision.refused:
+        raise click.UsageError(decision.message)
+    if decision.message:
+        click.echo(decision.message, err=True)
     store = Path(data) / "store"
     if not read_write and not store.is_dir():
         raise click.UsageError(f"no store in {data}: run `cablegraph publish ... --data {data}` first")
@@ -404,7 +418,11 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--base") from error
         try:
-            run(Path(data), host, port, base=base, store_port=store_port, say=click.echo)
+            from cablegraph.web.endpoint import Limits
+
+            run(Path(data), host, port, base=base, store_port=store_port, say=click.echo,
+                allowed_services=allowed_services,
+                limits=Limits(query_timeout=query_timeout, concurrent_queries=max_queries))
         except ServerError as error:
             raise click.ClickException(str(error)) from error
         return

@@ -74,7 +74,7 @@ class OxigraphServer:
 
     def __init__(self, location: str | Path, *, port: int | None = None, host: str = "127.0.0.1",
                  read_only: bool = False, union_default_graph: bool = True, timeout_s: int = 60,
-                 log: str | Path | None = None):
+                 log: str | Path | None = None, record_state: bool = True):
         self.location = Path(location)
         self.host = host
         self.port = port or free_port(host)
@@ -83,6 +83,7 @@ class OxigraphServer:
         self.timeout_s = timeout_s
         self.log = Path(log) if log else self.location.parent / f"{self.location.name}-oxigraph.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.record_state = record_state  # a second reader of the same store (serve's public one) records none
 
     @property
     def url(self) -> str:
@@ -119,6 +120,8 @@ class OxigraphServer:
             if self.process.poll() is not None:
                 raise ServerError(f"oxigraph exited with code {self.process.returncode}: {self._log_tail()}")
             if answers(self.url, timeout=1.0):
+                if not self.record_state:
+                    return self
                 (self.location / STATE_FILE).write_text(
                     json.dumps({"pid": self.process.pid, "url": self.url, "read_only": self.read_only}),
                     encoding="utf-8")
@@ -128,7 +131,8 @@ class OxigraphServer:
         raise ServerError(f"oxigraph did not answer on {self.url} within {wait:.0f} s: {self._log_tail()}")
 
     def stop(self, wait: float = 15.0) -> None:
-        (self.location / STATE_FILE).unlink(missing_ok=True)
+        if self.record_state:
+            (self.location / STATE_FILE).unlink(missing_ok=True)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)

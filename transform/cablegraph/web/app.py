@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode
 
@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -37,7 +38,7 @@ from cablegraph.queries import canned_queries
 from cablegraph.rdf.mint import segment
 from cablegraph.web import browse, describe
 from cablegraph.web.dumps import dump_files
-from cablegraph.web.endpoint import sparql_endpoint
+from cablegraph.web.endpoint import Limits, PublicQueries, sparql_endpoint
 from cablegraph.web.iris import NotAnIri, Site
 from cablegraph.web.lists import cable_list
 from cablegraph.web.negotiate import BY_KEY, HTML, REPRESENTATIONS, NotAcceptable, Representation, choose
@@ -59,6 +60,10 @@ class Settings:
     data: Path
     base: str | None = None  # None: read void:uriSpace from the published dataset description
     warm: bool = True
+    allowed_services: tuple[str, ...] = ()  # SERVICE endpoints /sparql may reach (none by default)
+    public_query_url: str | None = None  # the store reader /sparql uses (default: the pages' one)
+    limits: Limits = field(default_factory=Limits)
+    restart_public: Callable[[], None] | None = None  # restarts the public store after a runaway query
 
 
 def templates(site_holder: dict) -> Environment:
@@ -107,6 +112,8 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sparql = Sparql(settings.store_query_url)
         app.state.sparql = sparql
+        app.state.public = PublicQueries(settings.public_query_url or settings.store_query_url, settings.limits,
+                                         settings.restart_public)
         base = settings.base
         if base is None:
             facts = await browse.site_facts(sparql)
@@ -117,6 +124,7 @@ def create_app(settings: Settings) -> Starlette:
         if warming:
             warming.cancel()
         await sparql.close()
+        await app.state.public.close()
 
     async def home(request: Request) -> Response:
         sparql: Sparql = request.app.state.sparql
@@ -326,5 +334,12 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         Route("/{path:path}", resource),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
-                     exception_handlers={StoreError: store_failed, HTTPException: http_error})
+    # CORS as public endpoints have it: any site's JavaScript may query /sparql and read the RDF (GET, POST and
+    # the OPTIONS preflight); no credentials are involved, so the wildcard origin is safe.
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                      allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Link", "Vary"],
+                      max_age=86400)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)],
+                    exception_handlers={StoreError: store_failed, HTTPException: http_error})
+    app.state.allowed_services = tuple(settings.allowed_services)
+    return app

@@ -3,33 +3,74 @@
 Queries arrive as GET `?query=`, POST form `query=` or POST `application/sparql-query`, with optional
 `default-graph-uri`/`named-graph-uri`; the store's answer is streamed back with its content type.
 `?format=csv|tsv|json|xml` asks for a download with a file name. Updates (`update=`,
-`application/sparql-update`) are refused with 403 and a message, before anything reaches the store.
+`application/sparql-update`, or an update sent as a query) and `SERVICE` to endpoints the operator did
+not allow are refused with 403 and a message, before anything reaches the store: web/querycheck.py
+parses each query with a SPARQL parser in a worker thread. A query's own `FROM` / `FROM NAMED` are
+handed to the store as the protocol's `default-graph-uri` / `named-graph-uri` (unless the request gives
+those), so the query is answered over the dataset it names.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import anyio
 import httpx
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
+from cablegraph.web.querycheck import READ_ONLY, judge
+
 DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
              "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples"}
 MAX_QUERY_BYTES = 1 << 20
-READ_ONLY = ("This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP...) is refused. "
-             "Download the data from /dumps/ and load it into your own store to change it.\n")
 
 
-_PROLOGUE_AND_UPDATE = re.compile(
-    r"\A(?:\s+|#[^\n]*|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one public query may cost; an operator sets them with `cablegraph serve` options."""
+
+    query_timeout: int = 30  # seconds: the store stops the query (its --timeout-s), the site answers 504
+    concurrent_queries: int = 8  # public queries in the store at once; more wait `queue_wait`, then 503
+    queue_wait: float = 2.0
+    max_body_bytes: int = MAX_QUERY_BYTES  # a POST body, checked from Content-Length before it is read
 
 
-def looks_like_update(text: str) -> bool:
-    """An update sent as a query (`query=DROP ALL`): refused here with a clear message, not a parse error."""
-    return bool(_PROLOGUE_AND_UPDATE.match(text))
+class PublicQueries:
+    """The public endpoint's own way to the store: its own connection pool and a cap on queries in flight,
+    so /sparql under load never takes the connections the pages need.
+
+    Oxigraph's own `--timeout-s` does not stop every evaluation (a cross product with ORDER BY computes on
+    after its client has gone), so when a query outlives its limit the site restarts the public store
+    process (`restart`, given by `cablegraph serve`): the work stops, not only the wait. Queries in flight
+    on that process then fail and are answered 503 with Retry-After.
+    """
+
+    def __init__(self, query_url: str, limits: Limits, restart: Callable[[], None] | None = None):
+        self.query_url = query_url
+        self.limits = limits
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(limits.query_timeout + 2, connect=5),
+                                        limits=httpx.Limits(max_connections=limits.concurrent_queries))
+        self.slots = asyncio.Semaphore(limits.concurrent_queries)
+        self.restart = restart
+        self._restarting: asyncio.Task | None = None
+
+    def stop_runaway(self) -> None:
+        """Restart the public store in a worker thread, once at a time."""
+        if self.restart is None or (self._restarting and not self._restarting.done()):
+            return
+        self._restarting = asyncio.get_running_loop().create_task(anyio.to_thread.run_sync(self.restart))
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+BUSY = "The SPARQL endpoint is busy ({n} queries running); try again in a few seconds.\n"
+TIMED_OUT = ("The query ran longer than {s} s and was stopped. Add a LIMIT, narrow the pattern, or download the "
+             "data from /dumps/ to run long queries on your own store.\n")
 
 
 def refuse_update() -> Response:
@@ -37,16 +78,17 @@ def refuse_update() -> Response:
 
 
 async def sparql_endpoint(request: Request) -> Response:
-    client: httpx.AsyncClient = request.app.state.sparql.client
-    store_url: str = request.app.state.sparql.query_url
+    public: PublicQueries = request.app.state.public
+    limits = public.limits
     params = list(request.query_params.multi_items())
     if request.method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/sparql-update":
             return refuse_update()
-        body = await request.body()
-        if len(body) > MAX_QUERY_BYTES:
-            return PlainTextResponse("The query is too long (1 MiB at most).\n", status_code=413)
+        body = await _bounded_body(request, limits.max_body_bytes)
+        if body is None:
+            return PlainTextResponse(f"The request body is too long ({limits.max_body_bytes:,} bytes at most).\n",
+                                     status_code=413, headers={"Connection": "close"})
         if content_type == "application/sparql-query":
             params.append(("query", body.decode("utf-8", "replace")))
         elif content_type == "application/x-www-form-urlencoded":
@@ -68,31 +110,76 @@ async def sparql_endpoint(request: Request) -> Response:
         if download not in DOWNLOADS:
             return PlainTextResponse(f"format must be one of {', '.join(DOWNLOADS)}\n", status_code=400)
         accept = DOWNLOADS[download]
-    if looks_like_update(queries[0]):
-        return refuse_update()
+    allowed = getattr(request.app.state, "allowed_services", ())
+    verdict = await anyio.to_thread.run_sync(judge, queries[0], allowed)
+    if not verdict.ok:
+        headers = {"Allow": "GET, POST, HEAD"} if verdict.status == 403 else {}
+        return PlainTextResponse(verdict.message, status_code=verdict.status, headers=headers)
+    if not {"default-graph-uri", "named-graph-uri"} & names:
+        forward += [("default-graph-uri", iri) for iri in verdict.default_graphs if iri]
+        forward += [("named-graph-uri", iri) for iri in verdict.named_graphs if iri]
     form: dict[str, list[str]] = {}
     for key, value in forward:
         form.setdefault(key, []).append(value)
-    upstream = client.build_request("POST", store_url, data=form, headers={"Accept": accept})
-    answer = await client.send(upstream, stream=True)
+    try:
+        await asyncio.wait_for(public.slots.acquire(), timeout=limits.queue_wait)
+    except TimeoutError:
+        return PlainTextResponse(BUSY.format(n=limits.concurrent_queries), status_code=503,
+                                 headers={"Retry-After": "5"})
+    try:
+        upstream = public.client.build_request("POST", public.query_url, data=form, headers={"Accept": accept})
+        answer = await public.client.send(upstream, stream=True)
+    except httpx.TimeoutException:
+        public.slots.release()
+        public.stop_runaway()
+        return PlainTextResponse(TIMED_OUT.format(s=limits.query_timeout), status_code=504)
+    except httpx.TransportError:
+        public.slots.release()  # the store is restarting after a runaway query
+        return PlainTextResponse(BUSY.format(n=limits.concurrent_queries), status_code=503,
+                                 headers={"Retry-After": "5"})
+    except BaseException:
+        public.slots.release()
+        raise
     headers = {"Vary": "Accept", "Cache-Control": "public, max-age=300"}
     if download and answer.status_code == 200:
         headers["Content-Disposition"] = f'attachment; filename="cablegraph-results.{download}"'
     if answer.status_code >= 400:
-        text = (await answer.aread()).decode("utf-8", "replace")
-        await answer.aclose()
+        try:
+            text = (await answer.aread()).decode("utf-8", "replace")
+        finally:
+            await answer.aclose()
+            public.slots.release()
+        if "timeout" in text.lower() or "timed out" in text.lower():
+            return PlainTextResponse(TIMED_OUT.format(s=limits.query_timeout), status_code=504)
         return PlainTextResponse(f"The store refused the query ({answer.status_code}): {text[:2000]}\n",
                                  status_code=400 if answer.status_code < 500 else 502)
-    return StreamingResponse(answer.aiter_raw(), status_code=answer.status_code,
-                             media_type=answer.headers.get("content-type"), headers=headers,
-                             background=_Close(answer))
+    return StreamingResponse(_relay(answer, public.slots), status_code=answer.status_code,
+                             media_type=answer.headers.get("content-type"), headers=headers)
 
 
-class _Close:
-    """Close the upstream response when the client has had it all (a Starlette background task)."""
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is longer than `limit`: refused from Content-Length before a byte is read,
+    else read no further than the limit (a chunked upload that lies about nothing still stops there)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
-    def __init__(self, answer: httpx.Response):
-        self.answer = answer
 
-    async def __call__(self) -> None:
-        await self.answer.aclose()
+async def _relay(answer: httpx.Response, slots: asyncio.Semaphore):
+    """The store's answer, chunk by chunk; the upstream response is closed and the slot freed however the
+    stream ends (read to the end, the client gone, an error)."""
+    try:
+        async for chunk in answer.aiter_raw():
+            yield chunk
+    finally:
+        try:
+            await answer.aclose()
+        finally:
+            slots.release()

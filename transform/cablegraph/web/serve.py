@@ -15,14 +15,22 @@ import uvicorn
 
 from cablegraph.store.oxigraph import OxigraphServer
 from cablegraph.web.app import Settings, create_app
+from cablegraph.web.endpoint import Limits
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+def _restart(server: OxigraphServer) -> None:
+    """Stop the public store (the runaway query with it) and start it again on the same port."""
+    server.stop(wait=2.0)
+    server.start()
+
+
 def run(data: Path, host: str, port: int, *, base: str | None = None, store_port: int | None = None,
-        say: Callable[[str], None] = print) -> None:
+        say: Callable[[str], None] = print, allowed_services: tuple[str, ...] = (),
+        limits: Limits | None = None) -> None:
     """Serve until interrupted; the Oxigraph process is stopped on the way out, whatever happens.
 
     uvicorn handles SIGINT/SIGTERM itself, shuts down, restores the previous handlers and then raises
@@ -30,17 +38,28 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
     stops Oxigraph (which runs in its own session and would be orphaned), so the handlers in place
     while uvicorn runs turn the re-raised signal into a SystemExit.
     """
+    limits = limits or Limits()
     for handled in (signal.SIGINT, signal.SIGTERM):
         signal.signal(handled, _exit_quietly)
     # The store's own limit is long enough for the once-per-start aggregates over the full release; the
     # site's client gives page queries and the public /sparql 60 s.
     store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=600)
+    # The public /sparql gets a reader of its own: the store stops a query at `query_timeout` (the work
+    # stops, not only the client), and a flood of heavy queries there leaves the pages' reader alone.
+    public = OxigraphServer(data / "store", read_only=True, timeout_s=limits.query_timeout, record_state=False,
+                            log=data / "store-public-oxigraph.log")
     store.start()
     try:
-        app = create_app(Settings(store.query_url, data, base))
+        public.start()
+        app = create_app(Settings(store.query_url, data, base, allowed_services=allowed_services,
+                                  public_query_url=public.query_url, limits=limits,
+                                  restart_public=lambda: _restart(public)))
         site = f"http://{host}:{port}"
         say(f"cablegraph site on {site}/  (store: {store.url}, read-only)\n"
-            f"  SPARQL endpoint: {site}/sparql   query editor: {site}/query\nCtrl-C to stop.")
+            f"  SPARQL endpoint: {site}/sparql   query editor: {site}/query\n"
+            f"  SERVICE allowed to: {', '.join(allowed_services) or 'no endpoint (federated queries are refused)'}\n"
+            "Ctrl-C to stop.")
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     finally:
+        public.stop()
         store.stop()
