@@ -246,3 +246,23 @@ def test_what_serve_exposes_is_decided_before_binding(host: str, read_write: boo
 
     decision = exposure(host, read_write)
     assert decision.refused is refused and says in decision.message
+
+
+def test_a_long_address_or_large_headers_get_codes_a_client_can_act_on(web_site) -> None:
+    """Not a connection reset: 414 and 431 with a message; beyond what the HTTP parser reads (1 MiB), its own
+    400 and a closed connection, and the site goes on serving."""
+    from cablegraph.web.sizes import MAX_HEAD_BYTES
+
+    long_target = requests.get(web_site.url + "/sparql", params={"query": "ASK {} #" + "x" * 100_000},
+                               timeout=TIMEOUT)
+    assert long_target.status_code == 414 and "POST" in long_target.text
+    large_headers = requests.get(web_site.url + "/cable/09USNATO9001", headers={"X-Padding": "y" * 160_000},
+                                 timeout=TIMEOUT)
+    assert large_headers.status_code == 431
+    try:  # beyond what the HTTP parser reads: uvicorn answers 400 and closes, maybe before the client is done
+        beyond = requests.get(web_site.url + "/sparql", params={"query": "ASK {} #" + "x" * (2 * MAX_HEAD_BYTES)},
+                              timeout=TIMEOUT).status_code
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        beyond = "closed"
+    assert beyond in (400, "closed")
+    assert requests.get(web_site.url + "/cable/09USNATO9001", timeout=TIMEOUT).status_code == 200

@@ -45,6 +45,7 @@ from cablegraph.web.negotiate import BY_KEY, HTML, REPRESENTATIONS, NotAcceptabl
 from cablegraph.web.pagequeries import BadPaging, bound, page_query, paging
 from cablegraph.web.rdfout import compact, serialise
 from cablegraph.web.security import SecurityHeaders
+from cablegraph.web.sizes import RequestSizeLimits
 from cablegraph.web.sparql import Sparql, StoreError
 
 HERE = Path(__file__).parent
@@ -339,7 +340,8 @@ def create_app(settings: Settings) -> Starlette:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Link", "Vary"],
                       max_age=86400)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[cors, Middleware(SecurityHeaders)],
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(RequestSizeLimits), cors, Middleware(SecurityHeaders)],
                     exception_handlers={StoreError: store_failed, HTTPException: http_error})
     app.state.allowed_services = tuple(settings.allowed_services)
     return app

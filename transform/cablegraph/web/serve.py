@@ -16,6 +16,7 @@ import uvicorn
 from cablegraph.store.oxigraph import OxigraphServer
 from cablegraph.web.app import Settings, create_app
 from cablegraph.web.endpoint import Limits
+from cablegraph.web.sizes import MAX_HEAD_BYTES
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
@@ -59,7 +60,8 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
             f"  SPARQL endpoint: {site}/sparql   query editor: {site}/query\n"
             f"  SERVICE allowed to: {', '.join(allowed_services) or 'no endpoint (federated queries are refused)'}\n"
             "Ctrl-C to stop.")
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                    h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     finally:
         public.stop()
         store.stop()
