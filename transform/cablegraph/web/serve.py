@@ -7,6 +7,7 @@ is started with `serve-read-only`, so nothing that reaches the site can change t
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -23,10 +24,15 @@ def _exit_quietly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _restart(server: OxigraphServer) -> None:
-    """Stop the public store (the runaway query with it) and start it again on the same port."""
+def _restart(server: OxigraphServer, closing: threading.Event) -> None:
+    """Stop the public store (the runaway query with it) and start it again on the same port, unless serve
+    is shutting down (a restart racing the shutdown would leave a store process behind)."""
     server.stop(wait=2.0)
+    if closing.is_set():
+        return
     server.start()
+    if closing.is_set():
+        server.stop(wait=2.0)
 
 
 def run(data: Path, host: str, port: int, *, base: str | None = None, store_port: int | None = None,
@@ -44,6 +50,7 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
         signal.signal(handled, _exit_quietly)
     # The store's own limit is long enough for the once-per-start aggregates over the full release; the
     # site's client gives page queries and the public /sparql 60 s.
+    closing = threading.Event()
     store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=600)
     # The public /sparql gets a reader of its own: the store stops a query at `query_timeout` (the work
     # stops, not only the client), and a flood of heavy queries there leaves the pages' reader alone.
@@ -54,7 +61,7 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
         public.start()
         app = create_app(Settings(store.query_url, data, base, allowed_services=allowed_services,
                                   public_query_url=public.query_url, limits=limits,
-                                  restart_public=lambda: _restart(public)))
+                                  restart_public=lambda: _restart(public, closing)))
         site = f"http://{host}:{port}"
         say(f"cablegraph site on {site}/  (store: {store.url}, read-only)\n"
             f"  SPARQL endpoint: {site}/sparql   query editor: {site}/query\n"
@@ -63,5 +70,6 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                     h11_max_incomplete_event_size=MAX_HEAD_BYTES)
     finally:
+        closing.set()
         public.stop()
         store.stop()
