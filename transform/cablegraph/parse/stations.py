@@ -141,7 +141,6 @@ def place_words(station: str) -> list[str]:
 def short_names() -> dict[str, str]:
     """Short names any cable may use for a post whose place has several words, when only one established
     station has them: initials of three letters or more (`HCMC`), the first word (`RIO`, `SAO`)."""
-
     claims: dict[str, set[str]] = {}
     for station in established_stations():
         words = place_words(station)
