@@ -195,6 +195,11 @@ def signer_name(surname: str, station: str | None) -> str | None:
     return None
 
 
+def station_aliases() -> list[dict[str, str]]:
+    """Rows of ``station_aliases.csv``: a place name the ACP 117 book gives a station (``alias``, ``station``)."""
+    return _rows("station_aliases.csv")
+
+
 def station_origin(station: str) -> str | None:
     """The WikiLeaks origin label for a reference-id station (``USNATO`` -> ``Mission USNATO``).
 

@@ -59,9 +59,9 @@ def parse_authority(zone: str) -> Authority:
     if match := EO_LINE.search(zone):
         authority.executive_order = match.group("order")
         authority.declassify_on = declassification(re.split(r"\bTAGS\b", match.group("rest"))[0])
-    if (match := EO_LINE.search(zone)) and (named := SCHEDULE_CLASSIFIER.search(match.group("rest"))):
-        # E.O. 12065 (1978-1982) names the classifier on the E.O. line: `GDS 8/12/85 (TOMSETH, VICTOR L.) OR-P`.
-        authority.classified_by = ClassifiedBy(name=named.group("name").strip(), title=None, raw=named.group(0))
+        if named := SCHEDULE_CLASSIFIER.search(match.group("rest")):
+            # E.O. 12065 (1978-1982) names the classifier on the E.O. line: `GDS 8/12/85 (TOMSETH, VICTOR L.) OR-P`.
+            authority.classified_by = ClassifiedBy(name=named.group("name").strip(), title=None, raw=named.group(0))
     if statement := _classification_statement(zone):
         person, reasons_text = _split_reasons(statement)
         if person:

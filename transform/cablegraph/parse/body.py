@@ -228,7 +228,7 @@ def _find_paragraph_starts(body: str) -> list[re.Match[str]]:
     else:
         plain = False
     inline = [match for match in PARAGRAPH_INLINE.finditer(body)
-              if (match.start() == 0 or (match.start() > 0 and not body[match.start() - 1].isdigit()))
+              if (match.start() == 0 or not body[match.start() - 1].isdigit())
               and INLINE_BEFORE.search(body[max(0, match.start() - 12): match.start()])]
     candidates = sorted([(match.start(), True, match) for match in line_starts]
                         + [(match.start(), False, match) for match in inline], key=lambda item: item[0])

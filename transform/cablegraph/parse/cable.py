@@ -99,8 +99,7 @@ def _parse(raw: RawCable) -> CableRecord:
     record.subject = body_parts.subject_of(front) or header.glued_subject or raw.title
     record.references = parse_references(body_parts.ref_block(front), _citing(record))
 
-    station = split_id(record.reference_id)[1] if split_id(record.reference_id) else None
-    main, signer = body_parts.split_signer(body, station)
+    main, signer = body_parts.split_signer(body, record.station)
     record.paragraphs = body_parts.paragraphs_of(main[preamble_end:] if first_paragraph else "")
     titles = body_parts.headings(main, preamble_end) if first_paragraph else []
     record.signer = signer

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from cablegraph.parse.ids import year_from_two_digits
+from cablegraph.parse.similarity import edit_distance
 from cablegraph.record import Recipient
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -186,6 +187,4 @@ def parse_address(line: str) -> Recipient | None:
 
 def _misspelt_precedence(word: str) -> bool:
     """`PRORITY`, `IMMEDAITE`, `ROUTNE`: two edits or fewer from a precedence word of seven letters or more."""
-    from cablegraph.parse.similarity import edit_distance
-
     return len(word) >= 6 and any(edit_distance(word, p) <= 2 for p in ("PRIORITY", "IMMEDIATE", "ROUTINE"))

@@ -22,7 +22,6 @@ The words stay as written in the record; only the resolved id uses the station c
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from functools import cache
@@ -58,10 +57,9 @@ def established_stations() -> tuple[str, ...]:
 @cache
 def place_aliases() -> dict[str, str]:
     """`MEXICO CITY` -> MEXICO, `HAGUE` -> THEHAGUE: the derived table, keyed by the alias's letters."""
-    from cablegraph.tables import _data
+    from cablegraph.tables import station_aliases
 
-    text = _data().joinpath("station_aliases.csv").read_text(encoding="utf-8")
-    return {re.sub(r"[^A-Z]", "", row["alias"]): row["station"] for row in csv.DictReader(text.splitlines())}
+    return {re.sub(r"[^A-Z]", "", row["alias"]): row["station"] for row in station_aliases()}
 
 
 @cache
@@ -74,14 +72,7 @@ def unique_station_with_prefix(prefix: str) -> str | None:
 def own_short_names(station: str) -> frozenset[str]:
     """How a post shortens its own name, from its place name: initials and first word of a place of
     several words (`Embassy Buenos Aires` -> BA, BUENOS; `Consulate Rio De Janeiro` -> RDJ, RIO)."""
-
-    words = place_words(station)
-    if len(words) < 2:
-        return frozenset()
-    short = {"".join(word[0] for word in words).upper()}
-    if len(words[0]) >= 3:
-        short.add(words[0].upper())
-    return frozenset(short)
+    return frozenset(short for short in _initials_and_first_word(station) if short)
 
 
 def resolve(words: str, citing_station: str | None = None) -> str | None:
@@ -143,14 +134,20 @@ def short_names() -> dict[str, str]:
     station has them: initials of three letters or more (`HCMC`), the first word (`RIO`, `SAO`)."""
     claims: dict[str, set[str]] = {}
     for station in established_stations():
-        words = place_words(station)
-        if len(words) < 2:
-            continue
-        initials = "".join(word[0] for word in words).upper()
-        for short in {initials if len(initials) >= 3 else "", words[0].upper() if len(words[0]) >= 3 else ""} - {""}:
-            claims.setdefault(short, set()).add(station)
+        for short in _initials_and_first_word(station):
+            if len(short) >= 3:
+                claims.setdefault(short, set()).add(station)
     return {short: next(iter(owners)) for short, owners in claims.items()
             if len(owners) == 1 and short not in known_stations()}
+
+
+def _initials_and_first_word(station: str) -> tuple[str, str]:
+    """(initials, first word) of a station's place of several words, the first word only when it has three
+    letters or more (`SAN`, not `LA`); empty strings for a place of one word."""
+    words = place_words(station)
+    if len(words) < 2:
+        return "", ""
+    return "".join(word[0] for word in words).upper(), words[0].upper() if len(words[0]) >= 3 else ""
 
 
 def _abbreviates(key: str, station: str) -> bool:
@@ -168,7 +165,7 @@ def repaired(key: str) -> str | None:
     if len(key) < 5:
         return None
     limit = 2 if len(key) >= 8 else 1
-    close = {_target(name) for name in _typo_targets()
+    close = {station_key(name) for name in _typo_targets()
              if name[0] == key[0] and abs(len(name) - len(key)) <= limit and edit_distance(key, name) <= limit}
     return close.pop() if len(close) == 1 else None
 
@@ -178,8 +175,3 @@ def _typo_targets() -> tuple[str, ...]:
     """Established station codes, and the letters of the State conventions (`SECSTATE`: `SECTATE 188288`)."""
     conventions = {re.sub(r"[^A-Z]", "", alias) for alias in STATION_ALIASES}
     return tuple(sorted(set(established_stations()) | conventions))
-
-
-def _target(name: str) -> str:
-    return station_key(name)
-

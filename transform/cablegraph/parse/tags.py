@@ -2,7 +2,7 @@
 
 Codes are told apart by the bundled tag tables (subject, program, organization and
 geographic codes). Known typos are repaired through the tag-fix table, others when exactly
-one code is one letter away (`MOPPS`), glued runs (`ETRDEINVECINPGOVCS`) are split when every
+one code is the token with one letter too many (`MOPPS`), glued runs (`ETRDEINVECINPGOVCS`) are split when every
 piece is known, K-codes not in the tables are program tags by the State Department's
 convention, names (mixed case or in parentheses) are person tags, and a run of words is one
 free-text subject (`GOI EXTERNAL`). Every repair keeps the token as written.
@@ -52,7 +52,7 @@ def find_tags_block(zone: str) -> str | None:
 def _mostly_codes(line: str) -> bool:
     """At least half the tokens of a continuation line are known codes (or K-codes)."""
     tokens = [token.strip("().").upper() for token in re.split(r"[\s,;]+", line) if token.strip("().")]
-    known = [token for token in tokens if tables.tag_info(token) or re.fullmatch(r"K[A-Z]{3}", token)]
+    known = [token for token in tokens if tables.tag_info(token) or _is_program_code(token)]
     return bool(tokens) and 2 * len(known) >= len(tokens)
 
 
@@ -134,9 +134,9 @@ def _read_segment(words: list[str]) -> list[Tag]:
 
 
 def _phrases(run: list[str]) -> list[str]:
-    """A run of words as free-text tags: the known phrases in it (`ISRAELI PALESTINIAN AFFAIRS`, from the
-    tag tables), a known one-word subject at an edge (`ELECTIONS GOI INTERNAL`), and what is left:
-    one phrase when it has two words or more and one of six letters or more, else its words alone."""
+    """A run of free words (known phrases already taken out by `_read_segment`) as free-text tags: a known
+    one-word subject at an edge (`ELECTIONS GOI INTERNAL`) stands alone, and what is left is one phrase
+    when it has two words or more and one of six letters or more, else its words alone."""
     if not run:
         return []
     upper = [word.upper() for word in run]
@@ -180,7 +180,7 @@ def _is_free_word(token: str) -> bool:
     if not token.isalpha() or len(token) < 3:
         return False
     code = token.upper()
-    is_code = tables.tag_info(code) or tables.tag_fix(code) or re.fullmatch(r"K[A-Z]{3}", code)
+    is_code = tables.tag_info(code) or tables.tag_fix(code) or _is_program_code(code)
     if len(code) <= 5 and is_code:
         return False
     if typo_of(code):
@@ -191,7 +191,12 @@ def _is_free_word(token: str) -> bool:
 
 def _is_name_word(token: str) -> bool:
     """A word of a `SURNAME, GIVEN` pair: letters, not a code as written."""
-    return _is_free_word(token) and len(token) >= 3 and not tables.tag_info(token.upper())
+    return _is_free_word(token) and not tables.tag_info(token.upper())
+
+
+def _is_program_code(code: str) -> bool:
+    """`KDEM`, `KJUS`: K and three letters, a program tag by State convention even when no table lists it."""
+    return re.fullmatch(r"K[A-Z]{3}", code) is not None
 
 
 def _add(result: list[Tag], tag: Tag) -> None:
@@ -212,7 +217,7 @@ def classify_token(token: str) -> list[Tag]:
         return [Tag(fixed, _kind(fixed), written=token, repair="table")]
     if info := tables.tag_info(code):
         return [Tag(code, info.kind)]  # `Pgov` is PGOV: case is no repair
-    if re.fullmatch(r"K[A-Z]{3}", code):
+    if _is_program_code(code):
         return [Tag(code, "program")]
     if code.isalpha() and len(code) >= 6 and (pieces := split_glued(code)):
         return [Tag(piece, _kind(piece), written=token, repair="glued") for piece in pieces]
@@ -223,7 +228,7 @@ def classify_token(token: str) -> list[Tag]:
 
 def _kind(code: str) -> str:
     info = tables.tag_info(code)
-    return info.kind if info else ("program" if re.fullmatch(r"K[A-Z]{3}", code) else "unknown")
+    return info.kind if info else ("program" if _is_program_code(code) else "unknown")
 
 
 @cache
@@ -266,7 +271,7 @@ def split_glued(code: str) -> list[str] | None:
             piece = code[start:end]
             if size == 2 and start > 0 and end < len(code):
                 continue
-            if tables.tag_info(piece) or re.fullmatch(r"K[A-Z]{3}", piece):
+            if tables.tag_info(piece) or _is_program_code(piece):
                 unknown = 0
             elif size == 4:
                 unknown = 1

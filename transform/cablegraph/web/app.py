@@ -114,7 +114,7 @@ def create_app(settings: Settings) -> Starlette:
         sparql = Sparql(settings.store_query_url)
         app.state.sparql = sparql
         app.state.public = PublicQueries(settings.public_query_url or settings.store_query_url, settings.limits,
-                                         settings.restart_public)
+                                         settings.restart_public, tuple(settings.allowed_services))
         base = settings.base
         if base is None:
             facts = await browse.site_facts(sparql)
@@ -343,5 +343,4 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(RequestSizeLimits), cors, Middleware(SecurityHeaders)],
                     exception_handlers={StoreError: store_failed, HTTPException: http_error})
-    app.state.allowed_services = tuple(settings.allowed_services)
     return app

@@ -49,9 +49,11 @@ class PublicQueries:
     on that process then fail and are answered 503 with Retry-After.
     """
 
-    def __init__(self, query_url: str, limits: Limits, restart: Callable[[], None] | None = None):
+    def __init__(self, query_url: str, limits: Limits, restart: Callable[[], None] | None = None,
+                 allowed_services: tuple[str, ...] = ()):
         self.query_url = query_url
         self.limits = limits
+        self.allowed_services = allowed_services  # SERVICE endpoints a query may reach (none by default)
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(limits.query_timeout + 2, connect=5),
                                         limits=httpx.Limits(max_connections=limits.concurrent_queries))
         self.slots = asyncio.Semaphore(limits.concurrent_queries)
@@ -110,8 +112,7 @@ async def sparql_endpoint(request: Request) -> Response:
         if download not in DOWNLOADS:
             return PlainTextResponse(f"format must be one of {', '.join(DOWNLOADS)}\n", status_code=400)
         accept = DOWNLOADS[download]
-    allowed = getattr(request.app.state, "allowed_services", ())
-    verdict = await anyio.to_thread.run_sync(judge, queries[0], allowed)
+    verdict = await anyio.to_thread.run_sync(judge, queries[0], public.allowed_services)
     if not verdict.ok:
         headers = {"Allow": "GET, POST, HEAD"} if verdict.status == 403 else {}
         return PlainTextResponse(verdict.message, status_code=verdict.status, headers=headers)

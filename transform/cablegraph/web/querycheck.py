@@ -18,7 +18,7 @@ The verdict says whether the query may go to the store, and why not:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_PARSED_BYTES = 256 * 1024  # a longer query is refused before the parser sees it
 
@@ -31,7 +31,6 @@ class Verdict:
     services: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] = ()  # FROM
     named_graphs: tuple[str, ...] = ()  # FROM NAMED
-    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -51,12 +50,12 @@ def judge(text: str, allowed_services: Iterable[str] = ()) -> Verdict:
     if size > MAX_PARSED_BYTES:
         return Verdict(413, f"The query is too long ({size:,} bytes; {MAX_PARSED_BYTES:,} at most).\n")
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
         tree = parseQuery(text)
     except ParseException as error:
-        if _is_update(text, parseUpdate):
+        if _is_update(text):
             return Verdict(403, READ_ONLY)
         return Verdict(400, f"This is not a SPARQL query: {error.msg} at line {error.lineno}, column {error.col}.\n")
     except (RecursionError, MemoryError):
@@ -78,11 +77,13 @@ def _field(node: object, key: str) -> object:
     return node[key] if isinstance(node, dict) and key in node else None
 
 
-def _is_update(text: str, parse_update) -> bool:
+def _is_update(text: str) -> bool:
+    """Whether text that is no query is an update (refused as such, 403) rather than no SPARQL at all."""
     from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parse_update(text)
+        parseUpdate(text)
     except (ParseException, RecursionError, MemoryError):
         return False
     return True

@@ -48,12 +48,13 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
     limits = limits or Limits()
     for handled in (signal.SIGINT, signal.SIGTERM):
         signal.signal(handled, _exit_quietly)
-    # The store's own limit is long enough for the once-per-start aggregates over the full release; the
-    # site's client gives page queries and the public /sparql 60 s.
+    # The pages' store has a limit long enough for the once-per-start aggregates over the full release; the
+    # site's client gives a page query 60 s.
     closing = threading.Event()
     store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=600)
-    # The public /sparql gets a reader of its own: the store stops a query at `query_timeout` (the work
-    # stops, not only the client), and a flood of heavy queries there leaves the pages' reader alone.
+    # The public /sparql gets a reader of its own, with `query_timeout` as its --timeout-s; a query that runs
+    # on past it is stopped by restarting this reader (PublicQueries.stop_runaway), and a flood of heavy
+    # queries there leaves the pages' reader alone.
     public = OxigraphServer(data / "store", read_only=True, timeout_s=limits.query_timeout, record_state=False,
                             log=data / "store-public-oxigraph.log")
     store.start()
