@@ -25,7 +25,7 @@ from cablegraph.record import CableRecord, Recipient
 #: How the parser read a TAGS token as another code (parse/tags.py), in the words of cg:repairRule.
 PARSER_RULES = {
     "table": "known misspelling (tag-fix table)",
-    "typo": "one letter from exactly one known code",
+    "typo": "one letter too many for exactly one known code",
     "glued": "codes written without spaces, split into known codes",
 }
 
