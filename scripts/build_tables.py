@@ -741,7 +741,14 @@ Licences:
   World Factbook data (US government, public domain).
 - No data derived from confirmordeny/supraverden (CC BY-SA 4.0: `linking/org_tags_wikidata.csv`,
   the org labels in `linking/wikidata_sample_derived.nt`) is used, so these tables carry no
-  share-alike obligation.
+  share-alike obligation. The link tables in `links/` do use it (`links/orgs.csv`, see
+  `links/README.md`).
+- Published licence: the RDF dataset (dumps and SPARQL endpoint, `cablegraph.store.publish`) is
+  CC BY-SA 4.0, not CC BY 4.0, because its organisation links carry QIDs derived from
+  confirmordeny/supraverden under CC BY-SA 4.0, whose share-alike condition then applies, and a
+  dump that is not split by source can only state a licence that holds for every triple in it.
+  Each link still names its source and that source's own licence (`cg:LinkSource`,
+  `dcterms:rights`); the ontology, shapes and vocabularies hold no such data and stay CC BY 4.0.
 - CSV caution: Namibia's ISO code is the string `NA`, and stations.json gives Curaçao the MARC
   code `na`. Read these tables with NA handling off (pandas: `keep_default_na=False`); the
   runtime loader `cablegraph.tables` treats only the empty string as missing.

@@ -72,14 +72,14 @@ class Linker:
 
     def tag_link(self, code: str) -> Link | None:
         """A geographic code's country, else an organisation code's organisation, else a recorded
-        online answer. EU is FIPS Europa Island (no QID) but cables write it for the European
-        Union: the organisation table's EU row decides, which is why geography goes first only
-        when it has a QID."""
+        online answer. A table row without a QID (geo kind `none`, org method `none`) links nothing:
+        EU is FIPS Europa Island, which no source gives a QID, and its TAGS definition is not the
+        European Union, so `tag/EU` stays unlinked (see `scripts/build_links.py`)."""
         geo = tables.geo_entries().get(code)
         if geo is not None and geo.wikidata:
             return Link(geo.wikidata, "table", geo.source)
         org = tables.org_entries().get(code.upper())
-        if org is not None:
+        if org is not None and org.wikidata:
             return Link(org.wikidata, org.method, org.source, org.note)
         for kind in ("geo", "org"):
             if code in self.online[kind]:

@@ -31,8 +31,8 @@ class GeoEntry:
 class OrgEntry:
     code: str
     name: str
-    wikidata: str
-    method: str  # table | label
+    wikidata: str  # empty for method `none`
+    method: str  # table | label | none (a documented no-link: `note` says why)
     source: str
     note: str
 
@@ -50,6 +50,7 @@ class PostEntry:
     wikidata: str
     match: str
     source: str
+    note: str = ""  # why a State Department post has no Wikidata item
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: The published dataset's licence. Share-alike because the organisation links (cg:WikidataLink with
+#: prov:hadPrimarySource source/org-tags-wikidata or source/supraverden) are derived from
+#: confirmordeny/supraverden, CC BY-SA 4.0; each link source states its own licence (dcterms:rights).
+DATASET_LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
+DATASET_RIGHTS = (
+    "The cable texts are works of the US Government as released by WikiLeaks. The structure and links added by "
+    "cablegraph are licensed CC BY-SA 4.0, because the organisation links to Wikidata are derived from "
+    "confirmordeny/supraverden (https://github.com/confirmordeny/supraverden, CC BY-SA 4.0); every link names "
+    "its source and that source's licence (cg:LinkSource, dcterms:rights). The cablegraph ontology, SHACL shapes "
+    "and vocabularies hold no such data and are licensed CC BY 4.0.")
+
+
 def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str | None) -> None:
     """VoID + DCAT description and a SPARQL service description, from the data, into `graph/dataset`."""
     graph = NamedNode(f"{base}graph/dataset")
@@ -202,10 +214,10 @@ def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: s
         "US State Department cables of the 2010 Cablegate release, parsed into records and published as RDF "
         "under the cablegraph ontology: headers, addressees, TAGS, references, classification authority and "
         "paragraphs, with each cable's full text.", language="en")
-    yield dataset, iri(dcterms + "license"), iri("https://creativecommons.org/licenses/by/4.0/")
-    yield dataset, iri(dcterms + "rights"), Literal(
-        "The cable texts are works of the US Government as released by WikiLeaks; the structure added by "
-        "cablegraph is licensed CC BY 4.0.", language="en")
+    # CC BY-SA, not CC BY: the dumps carry organisation links whose QIDs come from supraverden (CC BY-SA 4.0),
+    # and one licence on an unsplit dump must hold for every triple (data/SOURCES.md, data/links/README.md).
+    yield dataset, iri(dcterms + "license"), iri(DATASET_LICENSE)
+    yield dataset, iri(dcterms + "rights"), Literal(DATASET_RIGHTS, language="en")
     yield dataset, iri(dcterms + "modified"), now
     yield dataset, iri(void + "vocabulary"), iri(ONTOLOGY_IRI)
     yield dataset, iri(void + "uriSpace"), Literal(base)
