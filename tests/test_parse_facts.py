@@ -17,6 +17,7 @@ from cablegraph.parse.authority import declassification, parse_authority, reason
 from cablegraph.parse.banner import find_banner
 from cablegraph.parse.body import find_paragraph_starts, paragraphs_of, ref_block, subject_of
 from cablegraph.parse.cable import parse_text
+from cablegraph.parse.header import parse_header
 from cablegraph.parse.references import Citing, parse_references
 from cablegraph.parse.stations import resolve
 from cablegraph.parse.tags import find_tags_block, parse_tags
@@ -190,6 +191,17 @@ def test_a_fictional_cable_end_to_end() -> None:
     quads = CableTransformer().transform(record).all()
     written = {str(q.object.value) for q in quads if q.predicate.value.endswith("#writtenCode")}
     assert written == {"MOPPS", "ITPGOV"}
+
+
+def test_a_page_line_inside_the_address_list_is_no_addressee() -> None:
+    """09STATE3691: `INFO PAGE 02  STATE  003691  141623Z` broke the INFO list into an addressee
+    `PAGE 02 STATE 003691 141623Z`; the list goes on after the page line."""
+    zone = ("P R 141616Z JAN 09\nFM SECSTATE WASHDC\nTO AMEMBASSY BRASILIA PRIORITY\n"
+            "INFO PAGE 02        STATE   003691  141623Z\nMISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE\n"
+            "AMEMBASSY KYIV\n")
+    header = parse_header(zone)
+    assert [r.name for r in header.to] == ["AMEMBASSY BRASILIA"]
+    assert [r.name for r in header.info] == ["MISSILE TECHNOLOGY CONTROL REGIME COLLECTIVE", "AMEMBASSY KYIV"]
 
 
 # -- paragraphs -------------------------------------------------------------------------------------

@@ -131,6 +131,11 @@ def dtg_to_iso(match: re.Match[str]) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%MZ")
 
 
+# The running header of a printed page (AMHS): `PAGE 02  STATE  003691  141623Z`, with `02 OF 03` when
+# the cable has sections. In an address list it is no address; the list goes on after it.
+ADDRESS_PAGE_LINE = re.compile(r"PAGE\s+\d{2,3}\s+[A-Z][A-Z .'-]*?\s+\d{3,6}\s+(?:\d{2}\s+OF\s+\d{2}\s+)?\d{6}Z$")
+
+
 def _parse_addresses(zone: str, header: Header) -> None:
     lines = zone.split("\n")
     start = next((i for i, line in enumerate(lines) if re.match(r"^\s*(FM|FROM)\s", line)), None)
@@ -154,6 +159,8 @@ def _parse_addresses(zone: str, header: Header) -> None:
                 continue
         elif role is None:
             break
+        if ADDRESS_PAGE_LINE.match(line):
+            continue  # `INFO PAGE 02  STATE  003691  141623Z`: a page break inside the address list
         glued = GLUED_SUBJECT.match(line)
         if glued:
             header.glued_subject = glued.group("subject").strip() or None
