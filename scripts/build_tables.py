@@ -661,6 +661,11 @@ SOURCE_TABLE: list[tuple[str, str, str, str]] = [
     ("(signers.csv)", "corpus/reference/cablemap/signers.json",
      "heuer/cablemap, cablemap.core/cablemap/core/signers.json @ 06f5aba4bfb92755e38f6b4d8d2f03fc739d40d7",
      "BSD-3-Clause"),
+    ("(people.csv.gz, short_forms.csv)",
+     "corpus/reference/cablemap/classified_by.csv and signers.json (built by `scripts/build_people.py`)",
+     "heuer/cablemap, data/classified_by.csv @ 7af05d9 and cablemap.core/cablemap/core/signers.json @ "
+     "06f5aba4bfb92755e38f6b4d8d2f03fc739d40d7",
+     "BSD-3-Clause"),
     ("(released_ids.txt.gz)", "corpus/reference/cablemap/cable2month.csv.gz",
      f"heuer/cablemap, cablemap.core/cablemap/core/cable2month.csv.gz @ {CM_COMMIT}", "BSD-3-Clause"),
     ("(stations.csv)", "corpus/index.csv (columns `reference_id`, `origin`)",

@@ -19,6 +19,8 @@ import requests
 from pyoxigraph import RdfFormat, parse
 
 from cablegraph import pipeline
+from cablegraph.entities.people import resolve
+from cablegraph.entities.posts import post_station
 from cablegraph.linking.linker import Linker
 from cablegraph.parse.ids import resource_key
 from cablegraph.queries import canned_queries
@@ -84,8 +86,10 @@ CORPUS_RESULTS = {
     # or like the cable's post any more.
     ("Warning", "cable tag in no TAGS scheme"): 455,
     ("Warning", "REF entry with a number that cites no cable"): 99,
-    # A note: cables that end without a signature.
-    ("Info", "cable without a signer"): 363,
+    # A note: cables that end without a signature, or whose "signature" is no name (`AMEMBASSY TUNIS
+    # IMMEDIATE`, `MINIMIZE CONSIDERED CLINTON`, `RICE NNNN`: 13 cables; entities/names.py), which keep
+    # cg:signerText but get no person.
+    ("Info", "cable without a signer"): 376,
 }
 
 
@@ -109,7 +113,7 @@ def test_count_per_classification_and_post(published):
     got = {row["classification"]: int(row["cables"]) for row in rows(endpoint, "count-per-classification")}
     assert got == dict(Counter(r["classification"] for r in records.values()))
     posts = {row["station"]: int(row["cables"]) for row in rows(endpoint, "count-per-post")}
-    assert posts == dict(Counter(r["station"] for r in records.values()))
+    assert posts == dict(Counter(post_station(r["station"]) for r in records.values()))  # KIEV is post KYIV
     assert posts["USNATO"] == 29  # 28 in cables/ and the seed
 
 
@@ -165,9 +169,10 @@ def test_reference_network(published):
 
 def test_top_classifiers(published):
     _, records, endpoint = published
-    minter = Minter()  # people are one resource per name, whatever its case and punctuation
-    by_person = Counter(minter.person(r["classified_by"]["name"]).value for r in records.values()
-                        if r["classified_by"] and r["classified_by"]["name"])
+    minter = Minter()  # one resource per person, whatever the spelling (entities/people.py)
+    people = (resolve(r["classified_by"]["name"], post_station(r["station"]), int(r["created"][:4]))
+              for r in records.values() if r["classified_by"] and r["classified_by"]["name"])
+    by_person = Counter(minter.person(person.key).value for person in people if person is not None)
     top = rows(endpoint, "top-classifiers")
     assert (top[0]["person"], int(top[0]["cables"])) == by_person.most_common(1)[0]
 

@@ -90,7 +90,7 @@ POST = URIRef(BASE + "post/USNATO")
 SECSTATE = URIRef(BASE + "addressee/SECSTATE-WASHDC")
 CIS = URIRef(BASE + "addressee/CIS-COLLECTIVE")
 CLASSIFIER = URIRef(BASE + "person/harold-t-wexcombe")
-SIGNER = URIRef(BASE + "person/wexcombe-usnato")
+SECOND_PERSON = URIRef(BASE + "person/ivo-h-daalder")  # not in the sample: added whole where a mutation needs it
 AGENT = URIRef(BASE + "agent/cablegraph/" + cablegraph.__version__)
 STRAY = URIRef(BASE + "cable/09USNATO9001/elsewhere")  # an IRI with no description
 
@@ -391,6 +391,12 @@ class Mutation(NamedTuple):
     expected: frozenset[tuple[str, str]]  # (shape, component)
 
 
+def _second_person() -> Mutate:
+    """A second, well-formed person (the sample's classifier also signs it: one person)."""
+    return both(add(SECOND_PERSON, RDF.type, CG.Person), add(SECOND_PERSON, RDFS.label, Literal("Ivo H. Daalder")),
+                add(SECOND_PERSON, FOAF.name, Literal("Ivo H. Daalder")))
+
+
 def m(id_: str, mutate: Mutate, *expected: tuple[str, str]) -> Mutation:
     return Mutation(id_, mutate, frozenset(expected))
 
@@ -547,7 +553,8 @@ MUTATIONS: list[Mutation] = [
       ("Cable-classificationReason", "Pattern")),
     m("reason of another section", add(CABLE, CG.classificationReason, string("25X1")),
       ("Cable-classificationReason", "Pattern")),
-    m("two classifiers", add(CABLE, CG.classifiedBy, SIGNER), ("Cable-classifiedBy", "MaxCount")),
+    m("two classifiers", both(_second_person(), add(CABLE, CG.classifiedBy, SECOND_PERSON)),
+      ("Cable-classifiedBy", "MaxCount")),
     m("classifier not a person", put(CABLE, CG.classifiedBy, POST), ("Cable-classifiedBy", "Class")),
     *string_property("Cable-classifiedByText", CABLE, CG.classifiedByText, required=False),
     *string_property("Cable-classifierTitle", CABLE, CG.classifierTitle, required=False),
@@ -559,7 +566,7 @@ MUTATIONS: list[Mutation] = [
     *string_property("Cable-comment", CABLE, CG.comment, required=False),
     *string_property("Cable-actionRequest", CABLE, CG.actionRequest, required=False),
     *string_property("Cable-text", CABLE, TEXT, required=True, empty=False),
-    m("two signers", add(CABLE, CG.signer, CLASSIFIER), ("Cable-signer", "MaxCount")),
+    m("two signers", both(_second_person(), add(CABLE, CG.signer, SECOND_PERSON)), ("Cable-signer", "MaxCount")),
     m("signer not a person", put(CABLE, CG.signer, SECSTATE), ("Cable-signer", "Class")),
     m("no signer", both(drop(CABLE, CG.signer), drop(CABLE, CG.signerText)), ("Cable-signer-present", "MinCount")),
     *string_property("Cable-signerText", CABLE, CG.signerText, required=False),

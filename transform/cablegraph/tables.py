@@ -168,10 +168,24 @@ def routing_info(indicator: str) -> RoutingInfo | None:
     return _routing().get(indicator.strip().upper())
 
 
+def routing_names() -> list[str]:
+    """The ACP 117 names of all routing indicators (`SECSTATE WASHDC`, `AMEMBASSY ABIDJAN`...)."""
+    return [info.name for info in _routing().values()]
+
+
 def signer_at(surname: str, station: str) -> bool:
     """Whether anyone of that surname signed cables of that station (the full name may be ambiguous)."""
     by_pair, _ = _signers()
     return (surname.strip().upper(), station.strip().upper()) in by_pair
+
+
+def signer_name_at(surname: str, station: str | None) -> str | None:
+    """The full name the signers table gives this surname at this station, only when exactly one:
+    unlike `signer_name`, never a name from another post (HUDSON at LAGOS is not Tunis's Hudson)."""
+    if station is None:
+        return None
+    names = _signers()[0].get((surname.strip().upper(), station.strip().upper()))
+    return next(iter(names)) if names is not None and len(names) == 1 else None
 
 
 def signer_name(surname: str, station: str | None) -> str | None:
@@ -206,6 +220,11 @@ def station_origin(station: str) -> str | None:
     Known only for the stations in the project's corpus sample; ``None`` otherwise.
     """
     return _stations().get(station.strip().upper())
+
+
+def station_origins() -> dict[str, str]:
+    """Every station of ``stations.csv`` with its origin label (``KIEV`` and ``KYIV`` -> ``Embassy Kyiv``)."""
+    return dict(_stations())
 
 
 @cache

@@ -15,6 +15,9 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from cablegraph import __version__, tables
+from cablegraph.entities import people
+from cablegraph.entities.addressees import addressee_key
+from cablegraph.entities.posts import post_label, post_station
 from cablegraph.linking.linker import Link, Linker, Repair
 from cablegraph.linking.tables import PostEntry, sources
 from cablegraph.parse.ids import resource_key
@@ -72,7 +75,8 @@ ID, TITLE, CREATED, REFERENCES, SUBJECT, IS_PART_OF, IS_VERSION_OF = (
 DATE_SENT, TEXT, POSITION, SENDER = (_n(t) for t in (SCHEMA.dateSent, SCHEMA.text, SCHEMA.position, SCHEMA.sender))
 ATTRIBUTED_TO, DERIVED_FROM = _n(PROV.wasAttributedTo), _n(PROV.wasDerivedFrom)
 NOTATION, IN_SCHEME, PREF_LABEL, FOAF_NAME = (_n(t) for t in (SKOS.notation, SKOS.inScheme, SKOS.prefLabel, FOAF.name))
-EXACT_MATCH, EDITORIAL_NOTE = _n(SKOS.exactMatch), _n(SKOS.editorialNote)
+EXACT_MATCH, EDITORIAL_NOTE, ALT_LABEL = _n(SKOS.exactMatch), _n(SKOS.editorialNote), _n(SKOS.altLabel)
+FOAF_PERSON = _n(FOAF.Person)
 STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_n(t) for t in (RDF.Statement, RDF.subject, RDF.predicate,
                                                                       RDF.object))
 GENERATED_AT, SOURCE, RIGHTS = _n(PROV.generatedAtTime), _n(DCTERMS.source), _n(DCTERMS.rights)
@@ -178,9 +182,10 @@ class CableTransformer:
         lit(cable, P["originRoutingIndicator"], record.origin_routing)
         if not record.station:
             return
-        label = record.origin or tables.station_origin(record.station)
-        entry = self.linker.post(record.station, record.origin_routing, label)
-        post = self._post(out, record.station, entry, record.origin)
+        station = post_station(record.station)
+        label = post_label(station) or record.origin
+        entry = self.linker.post(station, record.origin_routing, label)
+        post = self._post(out, station, entry, record.origin, written=record.station)
         add(cable, P["originPost"], post)
         if record.origin_routing and re.fullmatch(r"R[A-Z]{3,6}", record.origin_routing):
             # The indicators a post sends through: each is its own shared fact.
@@ -188,20 +193,25 @@ class CableTransformer:
                         key=f"{post.value} {record.origin_routing}")
 
     def _post(self, out: CableQuads, station: str | None, entry: PostEntry | None,
-              label: str | None = None) -> NamedNode:
+              label: str | None = None, written: str | None = None) -> NamedNode:
         """A post by its station code (or, for a post known only by its routing indicator, by that),
-        with what the post table knows of it: kind, city, country and the US mission's Wikidata item."""
+        with what the post table knows of it: kind, city, country and the US mission's Wikidata item.
+        The code is the post's own (entities/posts.py): `KIEV`, written in a cable id, is post KYIV."""
+        written = written or station
+        station = post_station(station) if station else None
         if entry is not None and not station and entry.source == "cable-address":
-            post = self.mint.address_post(entry.name)  # shared relays (RHMFIUU) carry many addresses
+            post = self.mint.address_post(addressee_key(entry.name))  # shared relays (RHMFIUU) carry many
         else:
             post = self.mint.post(station or (entry.routing_indicator if entry else ""))
         description = [(post, TYPE, P["Post"])]
         if station:
             description.append((post, P["stationCode"], _text(station)))
-        label = label or (tables.station_origin(station) if station else None) or (entry.name if entry else None)
+        label = (post_label(station) if station else None) or label or (entry.name if entry else None)
         if label:
             description.append((post, LABEL, _text(label)))
         self._share(out, post, description)
+        if written and written != station:
+            self._share(out, post, [(post, ALT_LABEL, _text(written))], key=f"{post.value} alt {written}")
         if entry is not None:
             routing = entry.routing_indicator
             # A station's post is described by its best row, whichever indicator reached it here: the
@@ -241,8 +251,12 @@ class CableTransformer:
                     add(line, P["precedence"], _concept("precedence/" + recipient.precedence.replace(" ", "_")))
 
     def _addressee(self, out: CableQuads, recipient: Recipient) -> NamedNode:
-        node = self.mint.addressee(recipient.name)
-        self._share(out, node, [(node, TYPE, P["Addressee"]), (node, LABEL, _text(recipient.name))])
+        key = addressee_key(recipient.name, recipient.routing)  # one node per address (entities/addressees.py)
+        node = self.mint.addressee(key)
+        self._share(out, node, [(node, TYPE, P["Addressee"]), (node, LABEL, _text(key))])
+        written = " ".join(recipient.name.split())
+        if written != key:
+            self._share(out, node, [(node, ALT_LABEL, _text(written))], key=f"{node.value} alt {written}")
         if recipient.routing:
             # One address can be reached through several routing indicators: each is its own fact.
             facts = [(node, P["routingIndicator"], _text(recipient.routing))]
@@ -356,29 +370,39 @@ class CableTransformer:
                 lit(cable, P["declassificationInstruction"], record.declassify_on)
         for reason in record.reasons:
             lit(cable, P["classificationReason"], reason)
+        year = int(record.created[:4]) if record.created and record.created[:4].isdigit() else None
+        post = post_station(record.station) if record.station else None  # people are placed by post
+        classifier = None
         if record.classified_by:
             lit(cable, P["classifiedByText"], record.classified_by.raw)
             lit(cable, P["classifierTitle"], record.classified_by.title)
             if record.classified_by.name:
-                add(cable, P["classifiedBy"], self._person(out, record.classified_by.name))
+                classifier = people.resolve(record.classified_by.name, post, year)
+                if classifier is not None:
+                    add(cable, P["classifiedBy"], self._person(out, classifier, record.classified_by.name))
         if record.signer:
             lit(cable, P["signerText"], record.signer)
-            key = record.signer_name or f"{record.signer} {record.station or ''}"
-            person = self._person(out, key, record.signer_name)
-            add(cable, P["signer"], person)
+            full = tables.signer_name_at(record.signer, record.station) if record.station else None
+            person = people.resolve_signer(record.signer, full, classifier, post, year)
+            if person is not None:
+                add(cable, P["signer"], self._person(out, person, record.signer))
 
-    def _person(self, out: CableQuads, key: str, name: str | None = "") -> NamedNode:
-        node = self.mint.person(key)
-        full = key if name == "" else name
-        description = [(node, TYPE, P["Person"])]
-        if full:
-            description += [(node, FOAF_NAME, _text(full)), (node, LABEL, _text(full))]
-            link = self.linker.person_link(full)
-            if link is not None:
-                description += self._link_triples(out, node, link)
-        else:
-            description.append((node, LABEL, _text(key.strip())))
+    def _person(self, out: CableQuads, person: people.Person, written: str) -> NamedNode:
+        """One node per person (entities/people.py decides who), labelled with the person's name;
+        each spelling a cable used is kept as an alternative label."""
+        node = self.mint.person(person.key)
+        description = [(node, TYPE, P["Person"]), (node, TYPE, FOAF_PERSON),
+                       (node, FOAF_NAME, _text(person.label)), (node, LABEL, _text(person.label))]
+        link = self.linker.person_link(person.label)
+        if link is not None:
+            description += self._link_triples(out, node, link)
         self._share(out, node, description)
+        if person.note:  # why this spelling was not merged: one note per reason
+            self._share(out, node, [(node, EDITORIAL_NOTE, Literal(person.note, language="en"))],
+                        key=f"{node.value} note {person.note}")
+        spelling = " ".join(written.split())
+        if spelling and spelling != person.label:
+            self._share(out, node, [(node, ALT_LABEL, _text(spelling))], key=f"{node.value} alt {spelling}")
         return node
 
     def _paragraphs(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
