@@ -76,7 +76,8 @@ DATE_SENT, TEXT, POSITION, SENDER = (_n(t) for t in (SCHEMA.dateSent, SCHEMA.tex
 ATTRIBUTED_TO, DERIVED_FROM = _n(PROV.wasAttributedTo), _n(PROV.wasDerivedFrom)
 NOTATION, IN_SCHEME, PREF_LABEL, FOAF_NAME = (_n(t) for t in (SKOS.notation, SKOS.inScheme, SKOS.prefLabel, FOAF.name))
 EXACT_MATCH, EDITORIAL_NOTE, ALT_LABEL = _n(SKOS.exactMatch), _n(SKOS.editorialNote), _n(SKOS.altLabel)
-FOAF_PERSON = _n(FOAF.Person)
+FOAF_PERSON, MESSAGE, CONCEPT = _n(FOAF.Person), _n(SCHEMA.Message), _n(SKOS.Concept)
+TOP_CONCEPT_OF = _n(SKOS.topConceptOf)  # (skos:hasTopConcept, its inverse, is the scheme's: not ours to add)
 STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_n(t) for t in (RDF.Statement, RDF.subject, RDF.predicate,
                                                                       RDF.object))
 GENERATED_AT, SOURCE, RIGHTS = _n(PROV.generatedAtTime), _n(DCTERMS.source), _n(DCTERMS.rights)
@@ -130,15 +131,18 @@ class CableTransformer:
                 add(s, p, _text(value))
 
         add(cable, TYPE, P["Cable"])
+        add(cable, TYPE, MESSAGE)  # said in the data, not only in the ontology: clients need no inference
         add(cable, ID, _text(record.reference_id))
         lit(cable, P["rawReferenceId"], record.reference_id_raw)
         if cid != record.reference_id:
             add(cable, IS_VERSION_OF, self.mint.cable(record.reference_id))
         lit(cable, TITLE, record.subject)
         if record.created:
-            created = _datetime(record.created)
-            add(cable, CREATED, created)
-            add(cable, DATE_SENT, created)
+            # One datatype for every cable: the day is dcterms:created (an xsd:date, so dates sort and compare);
+            # the moment, when the date-time group tells it, is schema:dateSent.
+            add(cable, CREATED, _typed(record.created[:10], XSD_DATE))
+            if "T" in record.created:
+                add(cable, DATE_SENT, _datetime(record.created))
         if record.file_date:
             add(cable, P["fileDate"], _typed(record.file_date, XSD_DATE))
         lit(cable, P["dateTimeGroup"], record.dtg)
@@ -290,11 +294,14 @@ class CableTransformer:
             return node
         info = tables.tag_info(code)
         kind = info.kind if info else kind
+        scheme = _concept("tags/" + kind)
         description = [
-            (node, TYPE, P["Tag"]),  # the superclass too: validation and queries need no inference
+            (node, TYPE, P["Tag"]),  # the superclasses too: validation and queries need no inference
             (node, TYPE, _n(TAG_CLASSES.get(kind, CG.UnknownTag))),
+            (node, TYPE, CONCEPT),
             (node, NOTATION, _text(code)),
-            (node, IN_SCHEME, _concept("tags/" + kind)),
+            (node, IN_SCHEME, scheme),
+            (node, TOP_CONCEPT_OF, scheme),  # the TAGS schemes are flat: every code is a top concept
             (node, P["tagKind"], _text(kind)),
         ]
         if info and info.label:
@@ -407,7 +414,7 @@ class CableTransformer:
 
     def _paragraphs(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
         seen: dict[int, int] = {}
-        for paragraph in record.paragraphs:
+        for order, paragraph in enumerate(record.paragraphs, start=1):
             count = seen[paragraph.number] = seen.get(paragraph.number, 0) + 1
             index = str(paragraph.number) if count == 1 else f"{paragraph.number}-{count}"
             node = self.mint.paragraph(cid, index)
@@ -415,6 +422,7 @@ class CableTransformer:
             add(node, TYPE, P["Paragraph"])
             add(node, IS_PART_OF, cable)
             add(node, P["paragraphNumber"], _typed(paragraph.number, XSD_INTEGER))
+            add(node, POSITION, _typed(order, XSD_INTEGER))  # document order: numbers repeat and restart
             lit(node, TEXT, paragraph.text)
             if paragraph.marking:
                 lit(node, P["marking"], paragraph.marking)

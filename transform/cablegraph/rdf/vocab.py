@@ -9,13 +9,17 @@ silent new predicate.
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/cablegraph/ontology"
 VOCAB_BASE = "https://w3id.org/cablegraph/vocab/"
 DEFAULT_BASE = "https://w3id.org/cablegraph/"
 
-SCHEMA = Namespace("https://schema.org/")
+# schema.org under http://schema.org/, the namespace Wikidata, DBpedia and most published data use, with
+# rdflib's list of its terms: closed like the others, so `SCHEMA.dateSnet` fails instead of minting a term.
+SCHEMA = type("SCHEMA", (DefinedNamespace,), {
+    "__annotations__": dict(SDO.__annotations__), "_NS": Namespace("http://schema.org/"), "_fail": True,
+    "__doc__": "schema.org terms in the http://schema.org/ namespace."})
 VANN = Namespace("http://purl.org/vocab/vann/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
