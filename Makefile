@@ -31,7 +31,8 @@ demo: setup
 	@echo "Published to var/demo. Serve it with: $(BIN)/cablegraph serve --data var/demo"
 
 publish: setup
-	$(BIN)/cablegraph publish $(CABLEGRAPH_CORPUS)/cables $(CABLEGRAPH_CORPUS)/cables-pdf-text --data var/corpus
+	$(BIN)/cablegraph publish $(CABLEGRAPH_CORPUS)/seed $(CABLEGRAPH_CORPUS)/cables $(CABLEGRAPH_CORPUS)/cables-pdf-text \
+		--data var/corpus
 
 lint: setup
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ from pyoxigraph import Literal, NamedNode
 from cablegraph import tables as tag_tables
 from cablegraph.linking import tables
 from cablegraph.linking.linker import Linker
-from cablegraph.store.publish import DATASET_LICENSE, _description
+from cablegraph.store.publish import DATASET_LICENSE, Publisher, _description
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CABLEGRAPH_SHARED", REPO_ROOT.parent / "shared"))
@@ -265,7 +265,7 @@ def test_published_licence_is_share_alike_because_links_are() -> None:
     share_alike = {s.id for s in tables.sources().values() if "BY-SA" in s.licence}
     assert {e.source for e in tables.org_entries().values() if e.wikidata} & share_alike
     dataset = NamedNode("https://w3id.org/cablegraph/dataset")
-    triples = list(_description(dataset, "https://w3id.org/cablegraph/", [], None))
+    triples = list(_description(dataset, "https://w3id.org/cablegraph/", [], None, Publisher()))
     licences = [o.value for s, p, o in triples if s == dataset and p.value == DCTERMS + "license"]
     assert licences == [DATASET_LICENSE] == ["https://creativecommons.org/licenses/by-sa/4.0/"]
     rights = [o for s, p, o in triples if s == dataset and p.value == DCTERMS + "rights"]

@@ -228,12 +228,43 @@ def test_dataset_description_is_generated_from_the_data(published):
     }}""").rows
     assert {row["sum"]["value"] for row in got} == {d.sha256 for d in result.dumps}
     assert {int(row["size"]["value"]) for row in got} == {d.byte_size for d in result.dumps}
-    dataset_graph = "https://w3id.org/cablegraph/graph/dataset"
-    others = run_query(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                                 f"FILTER (?g != <{dataset_graph}>) }}").rows[0]["n"]["value"]
-    assert int(got[0]["triples"]["value"]) == int(others)
+    base = "https://w3id.org/cablegraph/"
+    data = run_query(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = <{base}graph/"
+                               f"shared> || STRSTARTS(STR(?g), '{base}graph/cable/')) }}").rows[0]["n"]["value"]
+    assert int(got[0]["triples"]["value"]) == int(data)  # the data alone: the ontology and shapes are subsets
+    subsets = run_query(endpoint, f"""SELECT ?subset ?n WHERE {{ <{base}dataset> <{void}subset> ?subset .
+        ?subset <{void}triples> ?n }}""").rows
+    for row in subsets:
+        graph = row["subset"]["value"].replace(f"{base}dataset/", f"{base}graph/")
+        count = run_query(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+        assert row["n"]["value"] == count[0]["n"]["value"] or "linkset" in graph
+    assert {row["subset"]["value"].rsplit("/", 1)[-1] for row in subsets} >= {"cablegraph", "cablegraph-shapes",
+                                                                                "vocabularies"}
     service = run_query(endpoint, "ASK { ?s a <http://www.w3.org/ns/sparql-service-description#Service> }")
     assert service.boolean is True
+
+
+def test_dataset_description_says_who_what_when_where_and_where_to_start(published):
+    """Published without --public-url: the description names the base IRI, never a loopback address."""
+    _, records, endpoint = published
+    triples = run_query(endpoint, "SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/cablegraph/graph/dataset> "
+                                  "{ ?s ?p ?o } }").rows
+    values = [row[key]["value"] for row in triples for key in ("s", "o")]
+    assert not [v for v in values if "127.0.0.1" in v or "localhost" in v]
+    by_predicate: dict[str, list[str]] = {}
+    for row in triples:
+        by_predicate.setdefault(row["p"]["value"], []).append(row["o"]["value"])
+    dcat, dcterms = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+    endpoints = set(by_predicate["http://rdfs.org/ns/void#sparqlEndpoint"])
+    assert endpoints == {"https://w3id.org/cablegraph/query", "https://query.wikidata.org/sparql"}  # ours, linkset
+    assert "cablegraph contributors" in by_predicate["http://xmlns.com/foaf/0.1/name"]
+    assert by_predicate[dcat + "contactPoint"] and "Cablegate" in by_predicate[dcat + "keyword"]
+    days = sorted(r["created"][:10] for r in records.values() if r["created"])
+    assert sorted(by_predicate[dcat + "startDate"] + by_predicate[dcat + "endDate"]) == [days[0], days[-1]]
+    assert "http://www.wikidata.org/entity/Q159" in by_predicate[dcterms + "spatial"]  # Russia, via Embassy Moscow
+    examples = by_predicate["http://rdfs.org/ns/void#exampleResource"]
+    assert "https://w3id.org/cablegraph/cable/09USNATO383" in examples  # the seed, published with the corpus
+    assert any("/post/" in e for e in examples) and any("/person/" in e for e in examples)
 
 
 def test_cables_per_wikidata_country(published):

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from cablegraph.web.iris import NotAnIri, Site
 from cablegraph.web.negotiate import NotAcceptable, choose, parse_accept
@@ -36,7 +36,9 @@ def get(url: str, accept: str | None = None, **kwargs) -> requests.Response:
 
 
 def vary(response: requests.Response) -> set[str]:
-    return {token.strip() for token in response.headers.get("vary", "").split(",") if token.strip()}
+    """Vary without Accept-Encoding, which gzip adds to every compressed answer (tested on its own below)."""
+    return {token.strip() for token in response.headers.get("vary", "").split(",")
+            if token.strip() and token.strip() != "Accept-Encoding"}
 
 
 def select(site, query: str) -> list[dict[str, str]]:
@@ -165,12 +167,96 @@ def test_each_kind_of_resource_in_each_rdf_format(web_site, path, accept):
 
 def test_a_cable_iri_dereferences_as_its_whole_named_graph(web_site):
     response = get(web_site.base + "cable/09USNATO9001", "application/n-triples")
-    triples = list(parse(response.content, format=RdfFormat.N_TRIPLES))
+    triples = set(parse(response.content, format=RdfFormat.N_TRIPLES))
     graph = f"<{web_site.base}graph/cable/09USNATO9001>"
     expected = int(select(web_site, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")[0]["n"])
-    assert len(triples) == expected > 100  # the cable, its paragraphs, address lines, references, provenance
-    subjects = {t.subject.value for t in triples}
-    assert web_site.base + "cable/09USNATO9001/paragraph/1" in subjects
+    own = select(web_site, f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    assert len(own) == expected > 100  # the cable, its paragraphs, address lines, references, provenance
+    assert {(row["s"], row["p"]) for row in own} <= {(t.subject.value, t.predicate.value) for t in triples}
+    extra = [t for t in triples if (t.subject.value, t.predicate.value) not in {(r["s"], r["p"]) for r in own}]
+    labels = {"http://purl.org/dc/terms/title", "http://www.w3.org/2000/01/rdf-schema#label",
+              "http://www.w3.org/2004/02/skos/core#prefLabel"}
+    cable = NamedNode(web_site.base + "cable/09USNATO9001")
+    # and what links to it (09USNATO9003 cites it) and the names of both ends
+    assert extra and all(t.predicate.value in labels or t.object == cable for t in extra)
+    assert any(t.object == cable and t.predicate.value == "http://purl.org/dc/terms/references" for t in extra)
+    assert (NamedNode(web_site.base + "post/USNATO"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal("Mission USNATO")) in {(t.subject, t.predicate, t.object) for t in triples}
+
+
+@pytest.mark.parametrize("path", ["cable/09USNATO9001", "post/USNATO", "tag/NATO", "person/harold-t-wexcombe",
+                                  "ontology", "dataset"])
+def test_json_ld_is_compact_and_means_exactly_the_triples(web_site, path):
+    """Short keys from the published context (`title`, `originPost`), and expanding the JSON-LD gives the
+    very triples of the N-Triples representation."""
+    url = f"{web_site.url}/{path}"
+    response = get(url, "application/ld+json")
+    document = response.json()
+    assert isinstance(document["@context"], dict) and document["@context"]["cg"] == ONTOLOGY + "#"
+    as_jsonld = set(parse(response.content, format=RdfFormat.JSON_LD))
+    as_ntriples = set(parse(get(url, "application/n-triples").content, format=RdfFormat.N_TRIPLES))
+    assert as_jsonld == as_ntriples and as_jsonld
+    if path == "cable/09USNATO9001":
+        (cable,) = [node for node in document["@graph"] if node["id"] == web_site.base + path]
+        assert isinstance(cable["title"], str) and cable["originPost"] == web_site.base + "post/USNATO"
+        assert "cg:Cable" in cable["type"] and "schema:Message" in cable["type"]
+
+
+def test_the_context_is_published_and_names_every_property_of_the_data(web_site):
+    context = get(web_site.url + "/context.jsonld").json()["@context"]
+    named = {value["@id"] if isinstance(value, dict) else value for key, value in context.items()
+             if not key.startswith("@") and key not in ("id", "type")}
+    used = {row["p"] for row in select(web_site, "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER("
+                                                 "STRSTARTS(STR(?g), '" + web_site.base + "graph/cable/') || ?g = <"
+                                                 + web_site.base + "graph/shared>) }")}
+    def expand(value: str) -> str:
+        prefix, _, rest = value.partition(":")
+        return context[prefix] + rest if isinstance(context.get(prefix), str) else value
+    missing = sorted(p for p in used - {expand(v) for v in named}
+                     if p != "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert missing == ["http://www.w3.org/1999/02/22-rdf-syntax-ns#object",
+                       "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"]  # the link records' statements
+
+
+def test_a_representation_that_has_not_changed_is_not_sent_again(web_site):
+    url = web_site.base + "cable/09USNATO9001"
+    first = get(url, "text/turtle")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('"') and get(url, "application/n-triples").headers["etag"] != etag
+    again = requests.get(url, headers={"Accept": "text/turtle", "If-None-Match": etag}, timeout=TIMEOUT)
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    since = requests.get(url, headers={"Accept": "text/turtle", "If-Modified-Since": modified}, timeout=TIMEOUT)
+    assert since.status_code == 304
+    stale = requests.get(url, headers={"Accept": "text/turtle", "If-None-Match": '"0"'}, timeout=TIMEOUT)
+    assert stale.status_code == 200 and stale.content == first.content
+    page = get(url)
+    assert requests.get(url, headers={"If-None-Match": page.headers["etag"]}, timeout=TIMEOUT).status_code == 304
+
+
+def test_answers_are_gzipped_for_clients_that_ask(web_site):
+    url = web_site.base + "cable/09USNATO9001"
+    zipped = requests.get(url, headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}, timeout=TIMEOUT)
+    assert zipped.headers["content-encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["vary"]
+    plain = requests.get(url, headers={"Accept": "text/turtle", "Accept-Encoding": "identity"}, timeout=TIMEOUT)
+    assert "content-encoding" not in plain.headers and plain.content == zipped.content  # requests unzips
+
+
+def test_the_rdf_of_a_resource_says_what_links_to_it(web_site):
+    """A crawler walks on from any description: who cites a cable, the cables of a post, a tag, a person."""
+    cited = {(t.subject, t.predicate, t.object) for t in parse(get(web_site.base + "cable/09STATE199001",
+                                                                   "text/turtle").content, format=RdfFormat.TURTLE)}
+    citing = NamedNode(web_site.base + "cable/09REYKJAVIK9003")
+    references = NamedNode("http://purl.org/dc/terms/references")
+    assert (citing, references, NamedNode(web_site.base + "cable/09STATE199001")) in cited
+    assert any(s == citing and p.value == "http://purl.org/dc/terms/title" for s, p, _ in cited)
+    post = set(parse(get(web_site.base + "post/USNATO", "text/turtle").content, format=RdfFormat.TURTLE))
+    from_usnato = {row["c"] for row in select(web_site, f"SELECT ?c WHERE {{ ?c <{ONTOLOGY}#originPost> "
+                                                        f"<{web_site.base}post/USNATO> }}")}
+    linked = {t.subject.value for t in post if t.predicate.value == ONTOLOGY + "#originPost"}
+    assert linked == from_usnato and len(linked) >= 3
+    person = set(parse(get(web_site.base + "person/harold-t-wexcombe", "text/turtle").content,
+                       format=RdfFormat.TURTLE))
+    assert any(t.predicate.value == ONTOLOGY + "#classifiedBy" for t in person)
 
 
 @pytest.mark.parametrize(("suffix", "media"), [("?format=ttl", "text/turtle"), (".ttl", "text/turtle"),

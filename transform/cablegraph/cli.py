@@ -254,20 +254,27 @@ DATA_HELP = "Data directory of the published dataset (store, dumps, quarantine r
 @click.option("--input-format", type=INPUT_FORMATS, default="auto", show_default=True)
 @click.option("--base", default=DEFAULT_BASE, show_default=True, envvar="CABLEGRAPH_BASE",
               help="Base IRI for everything minted (env CABLEGRAPH_BASE).")
-@click.option("--public-url", default=None, help="Where the site will be reachable (for the dataset description).")
+@click.option("--public-url", default=None, help="Where the site will be reachable (for the dataset description; "
+              "default: the base IRI).")
+@click.option("--publisher", default="cablegraph contributors", show_default=True,
+              help="Who publishes the dataset (dcterms:publisher in the dataset description).")
+@click.option("--contact", default=None, help="A URL or e-mail address to reach the publisher (dcat:contactPoint; "
+              "default: the site's home page).")
 @click.option("--sample", is_flag=True, help="Publish the bundled fictional example cables.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.option("--wikidata-cache", type=click.Path(dir_okay=False), default=None, envvar="CABLEGRAPH_WIKIDATA_CACHE",
               help="Also use the online Wikidata answers recorded by `cablegraph link --online` in this file.")
 @_engine_option
 @_jobs_option
-def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, public_url: str | None, sample: bool,
-            progress: bool | None, wikidata_cache: str | None, engine: str, jobs: int | None) -> None:
+def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, public_url: str | None,
+            publisher: str, contact: str | None, sample: bool, progress: bool | None, wikidata_cache: str | None,
+            engine: str, jobs: int | None) -> None:
     """Parse, transform, validate, load into the embedded Oxigraph store, and write the dumps.
 
     Ends by saying what was published and how to query it. Exit code 1 when some cables
     were quarantined (the rest is published; see DATA/quarantine.jsonl).
     """
+    from cablegraph.store.publish import Publisher
     from cablegraph.store.publish import publish as run_publish
 
     paths = _inputs(inputs, sample)
@@ -275,7 +282,7 @@ def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, pu
     with _progress(paths, input_format, progress) as bar:
         result = run_publish(paths, data, base=base, input_format=input_format, jobs=jobs, public_url=public_url,
                              progress=bar.update, say=lambda text: click.echo(text, err=True),
-                             wikidata_cache=wikidata_cache, engine=engine)
+                             wikidata_cache=wikidata_cache, engine=engine, publisher=Publisher(publisher, contact))
     summary = result.summary
     click.echo(summary.line())
     if summary.by_shape:

@@ -40,7 +40,7 @@ VOCABULARY_FILES = (
 )
 PREFIXES = {
     "cg": ONTOLOGY_IRI + "#", "cgv": "https://w3id.org/cablegraph/vocab/", "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
@@ -67,7 +67,7 @@ class PublishResult:
 def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE, input_format: str = "auto",
             jobs: int | None = None, public_url: str | None = None, progress: Callable[[int], None] | None = None,
             say: Callable[[str], None] = print, wikidata_cache: str | None = None,
-            engine: str = DEFAULT_ENGINE) -> PublishResult:
+            engine: str = DEFAULT_ENGINE, publisher: Publisher | None = None) -> PublishResult:
     data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
     work = data / "work"
@@ -108,7 +108,7 @@ def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE
         result.dumps = write_dumps(store, data / "dumps")
         timings["dumps"] = time.perf_counter() - step
         step = time.perf_counter()
-        describe_dataset(store, base, result.dumps, public_url)
+        describe_dataset(store, base, result.dumps, public_url, publisher or Publisher())
         store.flush()
         result.triples_in_store = len(store)
         timings["dataset description"] = time.perf_counter() - step
@@ -182,22 +182,55 @@ DATASET_RIGHTS = (
     "and vocabularies hold no such data and are licensed CC BY 4.0.")
 
 
-def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str | None) -> None:
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """Who publishes the dataset and how to reach them (the description's dcterms:publisher and
+    dcat:contactPoint): `publish --publisher NAME --contact URL-or-email`."""
+
+    name: str = "cablegraph contributors"
+    contact: str | None = None  # a URL or an e-mail address; None: the site's home page
+
+
+def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str | None,
+                     publisher: Publisher = Publisher()) -> None:
     """VoID + DCAT description and a SPARQL service description, from the data, into `graph/dataset`."""
     graph = NamedNode(f"{base}graph/dataset")
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     dataset = NamedNode(f"{base}dataset")
     quads = []
-    for name in ("void-statistics.rq", "void-wikidata-linkset.rq"):
+    for name in ("void-statistics.rq", "void-wikidata-linkset.rq", "void-coverage.rq"):
         description = read_query(project_root() / "queries" / "dataset" / name)
-        quads += [Quad(t.subject, t.predicate, t.object, graph)
-                  for t in store.query(description.bind({"dataset": dataset.value}))]
-    quads += [Quad(s, p, o, graph) for s, p, o in _description(dataset, base, dumps, public_url)]
+        # The coverage query follows links across graphs (a cable's post, in graph/shared): the union of the
+        # graphs is its default graph; the statistics name their graphs themselves.
+        found = store.query(description.bind({"dataset": dataset.value}),
+                            use_default_graph_as_union=name == "void-coverage.rq")
+        quads += [Quad(t.subject, t.predicate, t.object, graph) for t in found]
+    quads += [Quad(s, p, o, graph) for s, p, o in _description(dataset, base, dumps, public_url, publisher)]
+    quads += [Quad(s, p, o, graph) for s, p, o in _subsets(store, dataset, base)]
     store.extend(quads)
 
 
-def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: str | None):
+def _subsets(store: Store, dataset: NamedNode, base: str):
+    """The ontology, vocabularies and shapes are published beside the data, each a void:subset with its own
+    triple count: the dataset's void:triples counts the data (cables and shared descriptions) alone."""
+    void, dcterms = "http://rdfs.org/ns/void#", "http://purl.org/dc/terms/"
+    for folder, name in VOCABULARY_FILES:
+        stem = Path(name).stem
+        graph = NamedNode(f"{base}graph/{stem}")
+        count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))["n"]
+        subset = NamedNode(f"{base}dataset/{stem}")
+        yield dataset, NamedNode(void + "subset"), subset
+        yield subset, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(void + "Dataset")
+        yield subset, NamedNode(dcterms + "title"), Literal(f"{folder}/{name}", language="en")
+        yield subset, NamedNode(void + "triples"), count
+
+
+KEYWORDS = ("diplomatic cables", "Cablegate", "WikiLeaks", "US Department of State", "foreign policy",
+            "diplomacy", "linked data")
+
+
+def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: str | None, publisher: Publisher):
     def iri(value: str) -> NamedNode:
         return NamedNode(value)
 
@@ -205,7 +238,9 @@ def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: s
     dcterms = "http://purl.org/dc/terms/"
     void, dcat, sd = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://www.w3.org/ns/sparql-service-description#"
     prov, spdx, xsd = "http://www.w3.org/ns/prov#", "http://spdx.org/rdf/terms#", "http://www.w3.org/2001/XMLSchema#"
-    site = (public_url or "http://127.0.0.1:7878").rstrip("/")
+    # Where the site is: the public URL when given, else the base IRI itself (where it resolves once served or
+    # redirected there); never a loopback address that means nothing to anyone who reads the description.
+    site = (public_url or base).rstrip("/#")
     now = Literal(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=iri(xsd + "dateTime"))
     yield dataset, rdf_type, iri(void + "Dataset")
     yield dataset, rdf_type, iri(dcat + "Dataset")
@@ -219,6 +254,23 @@ def _description(dataset: NamedNode, base: str, dumps: list[Dump], public_url: s
     yield dataset, iri(dcterms + "license"), iri(DATASET_LICENSE)
     yield dataset, iri(dcterms + "rights"), Literal(DATASET_RIGHTS, language="en")
     yield dataset, iri(dcterms + "modified"), now
+    agent = iri(f"{base}dataset#publisher")
+    yield dataset, iri(dcterms + "publisher"), agent
+    yield agent, rdf_type, iri("http://xmlns.com/foaf/0.1/Agent")
+    yield agent, iri("http://xmlns.com/foaf/0.1/name"), Literal(publisher.name)
+    vcard = "http://www.w3.org/2006/vcard/ns#"
+    contact = iri(f"{base}dataset#contact")
+    yield dataset, iri(dcat + "contactPoint"), contact
+    yield contact, rdf_type, iri(vcard + "Kind")
+    yield contact, iri(vcard + "fn"), Literal(publisher.name)
+    reach = publisher.contact or site + "/"
+    if "@" in reach and not reach.startswith(("http://", "https://", "mailto:")):
+        reach = "mailto:" + reach
+    yield contact, iri(vcard + ("hasEmail" if reach.startswith("mailto:") else "hasURL")), iri(reach)
+    for keyword in KEYWORDS:
+        yield dataset, iri(dcat + "keyword"), Literal(keyword, language="en")
+    yield dataset, iri("http://xmlns.com/foaf/0.1/homepage"), iri(site + "/")
+    yield dataset, iri(dcterms + "language"), iri("http://id.loc.gov/vocabulary/iso639-1/en")
     yield dataset, iri(void + "vocabulary"), iri(ONTOLOGY_IRI)
     yield dataset, iri(void + "uriSpace"), Literal(base)
     yield dataset, iri(void + "sparqlEndpoint"), iri(f"{site}/query")

@@ -9,6 +9,7 @@ Routes (README "The web site" has the full table):
     /sparql                SPARQL 1.1 Protocol endpoint, read-only
     /dumps/                the dumps with sizes and SHA-256; /dumps/NAME downloads one
     /.well-known/void      the VoID/DCAT description of the dataset (same as /dataset)
+    /context.jsonld        the JSON-LD context of every JSON-LD representation (ontology/context.jsonld)
     /static/...            CSS, the site's script, the vendored YASGUI
     /anything/else         the resource whose IRI is <data base>anything/else: HTML or RDF by Accept,
                            or by ?format=ttl|nt|jsonld|rdf|html, or by a suffix .ttl .nt .jsonld .rdf .html
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -36,7 +39,8 @@ from starlette.staticfiles import StaticFiles
 from cablegraph.parse.ids import split_id
 from cablegraph.queries import canned_queries
 from cablegraph.rdf.mint import segment
-from cablegraph.web import browse, describe
+from cablegraph.web import browse, describe, jsonld
+from cablegraph.web.caching import conditional, release_time
 from cablegraph.web.dumps import dump_files
 from cablegraph.web.endpoint import Limits, PublicQueries, sparql_endpoint
 from cablegraph.web.iris import NotAnIri, Site
@@ -82,6 +86,7 @@ def templates(site_holder: dict) -> Environment:
 def create_app(settings: Settings) -> Starlette:
     holder: dict = {}
     env = templates(holder)
+    published = release_time(settings.data)
 
     def render(request: Request, name: str, status: int = 200, headers: dict | None = None, **context) -> Response:
         body = env.get_template(name).render(request=request, site=holder["site"], **context)
@@ -128,6 +133,10 @@ def create_app(settings: Settings) -> Starlette:
         await app.state.public.close()
 
     async def home(request: Request) -> Response:
+        """The home page; for RDF clients the dataset description, since the site's root is the dataset's
+        foaf:homepage and a crawler that starts there should find the data's description."""
+        if choose_or_html(request).rdf is not None:
+            return await resource(request, "dataset")
         sparql: Sparql = request.app.state.sparql
         facts, months, origins, tags = await asyncio.gather(
             browse.site_facts(sparql), browse.aggregate(sparql, "browse-months"),
@@ -256,8 +265,9 @@ def create_app(settings: Settings) -> Starlette:
             if not triples:
                 return not_found(request, f"nothing is known about <{iri}>", iri)
             media = representation.media_type + ("; charset=utf-8" if representation.key != "rdf" else "")
-            return Response(serialise(triples, representation), media_type=media, headers=headers)
-        return await resource_page(request, iri, kind, headers)
+            response = Response(serialise(triples, representation), media_type=media, headers=headers)
+            return conditional(request, response, published)
+        return conditional(request, await resource_page(request, iri, kind, headers), published)
 
     async def resource_page(request: Request, iri: str, kind: str, headers: dict) -> Response:
         site: Site = request.app.state.site
@@ -316,8 +326,15 @@ def create_app(settings: Settings) -> Starlette:
             return not_found(request, f"{request.url.path[:200]} is not one of this site's addresses")
         return PlainTextResponse(f"{error.status_code}: {error.detail}\n", status_code=error.status_code)
 
+    async def context_document(request: Request) -> Response:
+        """The JSON-LD context every JSON-LD representation inlines (ontology/context.jsonld)."""
+        body = json.dumps({"@context": jsonld.context()}, ensure_ascii=False, indent=1).encode("utf-8")
+        response = Response(body, media_type="application/ld+json", headers={"Cache-Control": CACHE})
+        return conditional(request, response, published)
+
     routes = [
         Route("/", home),
+        Route("/context.jsonld", context_document),
         Route("/browse", browse_index),
         Route("/browse/origin", browse_origin),
         Route("/browse/date", browse_date),
@@ -340,7 +357,9 @@ def create_app(settings: Settings) -> Starlette:
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["Content-Location", "Link", "Vary"],
                       max_age=86400)
+    # gzip for clients that ask (RDF and pages compress 5-10x); small bodies are not worth it.
+    gzip = Middleware(GZipMiddleware, minimum_size=1024)
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(RequestSizeLimits), cors, Middleware(SecurityHeaders)],
+                    middleware=[Middleware(RequestSizeLimits), cors, Middleware(SecurityHeaders), gzip],
                     exception_handlers={StoreError: store_failed, HTTPException: http_error})
     return app

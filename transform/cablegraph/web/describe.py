@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from pyoxigraph import NamedNode, Triple
+
 from cablegraph.web.iris import Site
 from cablegraph.web.lists import CableList, cable_list
 from cablegraph.web.pagequeries import Paging, bound
@@ -13,6 +15,9 @@ from cablegraph.web.sparql import Sparql, Term
 
 MAX_GRAPH_TRIPLES = 200_000  # a named graph served whole is cut here (the dumps have everything)
 MAX_INCOMING = 1_000  # RDF of a resource known only from links to it
+LINKED_IN_RDF = 1_000  # links in (and labels) sent with a resource's own RDF; more: rdfs:seeAlso its page
+LINKED_KINDS = {"cable", "post", "tag", "person", "addressee", "concept"}
+SEE_ALSO = NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 INCOMING_ON_PAGE = 50
 LIST_QUERIES = {"post": "cables-post", "tag": "cables-tag", "person": "cables-person",
                 "addressee": "cables-addressee", "concept": "cables-concept"}
@@ -50,7 +55,12 @@ def graph_of(site: Site, iri: str, kind: str) -> str | None:
 
 
 async def triples(sparql: Sparql, site: Site, iri: str, kind: str) -> list:
-    """The triples sent for an RDF representation; empty when the data knows nothing of the IRI."""
+    """The triples sent for an RDF representation; empty when the data knows nothing of the IRI.
+
+    A cable's graph or a shared resource's own triples, then what links to it and the labels at both
+    ends (`describe-linked`): the RDF of 08TRIPOLI227 says who cites it, the RDF of a post lists its
+    cables. At most `LINKED_IN_RDF` links; when there are more, `rdfs:seeAlso` names the resource's
+    page, whose lists are paged, so a crawler can walk on."""
     graph = graph_of(site, iri, kind)
     found: list = []
     if graph:
@@ -58,8 +68,13 @@ async def triples(sparql: Sparql, site: Site, iri: str, kind: str) -> list:
     if not found:
         found = await sparql.construct(bound("describe", resource=iri))
     if not found:
-        found = await sparql.construct(bound("describe-incoming", resource=iri) + f"\nLIMIT {MAX_INCOMING}")
-    return found
+        return await sparql.construct(bound("describe-incoming", resource=iri) + f"\nLIMIT {MAX_INCOMING}")
+    if kind in LINKED_KINDS:
+        linked = await sparql.construct(bound("describe-linked", resource=iri) + f"\nLIMIT {LINKED_IN_RDF + 1}")
+        if len({t.subject for t in linked if t.object == NamedNode(iri)}) > LINKED_IN_RDF // 2:
+            found.append(Triple(NamedNode(iri), SEE_ALSO, NamedNode(site.page_url(iri))))
+        found += linked
+    return list(dict.fromkeys(found))
 
 
 async def properties(sparql: Sparql, site: Site, iri: str) -> list[Property]:

@@ -65,6 +65,11 @@ class Site:
             return "/" + iri[len(self.base):]
         return None
 
+    def page_url(self, iri: str) -> str:
+        """The HTML page of one of our IRIs as an absolute IRI (`…/post/STATE?format=html`): where its
+        lists go on, page by page, when its RDF stops at a bound."""
+        return iri + "?format=html"
+
     def href(self, iri: str) -> str:
         """Where a link to `iri` should point: on this site when it is ours, else the IRI itself if it is a
         web address (an IRI like `javascript:...` or `data:...` in the data never becomes a live link)."""

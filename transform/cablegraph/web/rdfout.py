@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyoxigraph import serialize
 
 from cablegraph.store.publish import PREFIXES as DATA_PREFIXES
+from cablegraph.web import jsonld
 from cablegraph.web.negotiate import Representation
 
 PREFIXES = DATA_PREFIXES | {
@@ -19,6 +20,8 @@ _LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 def serialise(triples: list, representation: Representation) -> bytes:
     assert representation.rdf is not None
+    if representation.key == "jsonld":
+        return jsonld.serialise(triples)  # compact, with the published context (web/jsonld.py)
     prefixes = used_prefixes(triples) if representation.key in ("ttl", "rdf") else None
     return serialize(triples, format=representation.rdf, prefixes=prefixes) or b""
 
