@@ -266,3 +266,75 @@ def test_a_long_address_or_large_headers_get_codes_a_client_can_act_on(web_site)
         beyond = "closed"
     assert beyond in (400, "closed")
     assert requests.get(web_site.url + "/cable/09USNATO9001", timeout=TIMEOUT).status_code == 200
+
+
+
+def _readers(parent: int) -> dict[int, list[bytes]]:
+    """The Oxigraph readers a `cablegraph serve` process started: pid -> command line."""
+    from pathlib import Path
+
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent and b"serve-read-only" in command:
+                found[int(entry.name)] = command
+    return found
+
+
+def _threads(pid: int) -> int:
+    from pathlib import Path
+
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
+
+
+@pytest.fixture(scope="module")
+def paced_site(web_site):
+    """The same published data served again, starting at most 5 public queries a second; with its pid."""
+    from servers import free_port
+    from websites import Site, start_site, stop_site
+
+    port = free_port()
+    process = start_site(web_site.data, port, extra=("--queries-per-second", "5"))
+    try:
+        yield Site(f"http://127.0.0.1:{port}", web_site.data), process.pid
+    finally:
+        stop_site(process)
+
+
+def test_a_crawler_does_not_exhaust_the_pages_store(paced_site) -> None:
+    """Oxigraph keeps a thread per query until its --timeout-s has passed; the pages' reader ran with 600 s and
+    a crawl of the corpus site took it to 16,364 threads and "Resource temporarily unavailable" on every page.
+    It runs without a server timeout now: 200 pages (several queries each) leave its threads where they were."""
+    site, pid = paced_site
+    (pages,) = [reader for reader, command in _readers(pid).items() if b"--timeout-s" not in command]
+    before = _threads(pages)
+    with requests.Session() as session:
+        for n in range(200):
+            path = ("/cable/09USNATO9001", "/post/USNATO", "/tag/NATO", "/person/harold-t-wexcombe")[n % 4]
+            answer = session.get(site.url + path, headers={"Accept": "text/turtle"}, timeout=TIMEOUT)
+            assert answer.status_code == 200
+    assert _threads(pages) < before + 50
+
+
+def test_a_burst_of_quick_queries_is_paced_and_the_rest_told_to_come_back(paced_site) -> None:
+    """Unpaced, fast queries each leave a thread in the public reader for its whole timeout (ASK {} at
+    ~1,600/s would hold ~48,000 at 30 s). Paced at 5/s with a 2 s queue, a burst of 80 gets a dozen answers
+    and 503s with Retry-After for the rest, and the reader's threads stay within rate x timeout."""
+    site, pid = paced_site
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(lambda _: requests.get(site.url + "/sparql", params={"query": "ASK {}"},
+                                                       timeout=TIMEOUT), range(80)))
+    answered = [a for a in answers if a.status_code == 200]
+    refused = [a for a in answers if a.status_code == 503]
+    assert len(answered) + len(refused) == 80, sorted({(a.status_code, a.text[:80]) for a in answers})
+    assert 5 <= len(answered) <= 20 and len(refused) >= 60
+    assert all(a.headers["Retry-After"] == "2" and "at most 5 queries a second" in a.text for a in refused)
+    (public,) = [reader for reader, command in _readers(pid).items() if b"--timeout-s" in command]
+    assert _threads(public) <= 5 * 30 + 20
+    assert requests.get(site.url + "/cable/09USNATO9001", timeout=TIMEOUT).status_code == 200

@@ -395,8 +395,10 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
               help="Seconds a /sparql query may run; the store stops it and the site answers 504.")
 @click.option("--max-queries", type=click.IntRange(1, 256), default=8, show_default=True,
               help="Public /sparql queries in the store at once; beyond that, 503 with Retry-After.")
+@click.option("--queries-per-second", type=click.FloatRange(0.1, 1000), default=20.0, show_default=True,
+              help="Public /sparql queries started per second; a burst beyond waits, then gets 503 with Retry-After.")
 def serve(data: str, host: str, port: int, base: str | None, store_port: int | None, read_write: bool,
-          allowed_services: tuple[str, ...], query_timeout: int, max_queries: int) -> None:
+          allowed_services: tuple[str, ...], query_timeout: int, max_queries: int, queries_per_second: float) -> None:
     """Serve the published data as a linked-data web site until Ctrl-C.
 
     Every IRI the data mints resolves to HTML or RDF (by Accept, ?format= or suffix),
@@ -429,7 +431,8 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
 
             run(Path(data), host, port, base=base, store_port=store_port, say=click.echo,
                 allowed_services=allowed_services,
-                limits=Limits(query_timeout=query_timeout, concurrent_queries=max_queries))
+                limits=Limits(query_timeout=query_timeout, concurrent_queries=max_queries,
+                              queries_per_second=queries_per_second))
         except ServerError as error:
             raise click.ClickException(str(error)) from error
         return

@@ -37,6 +37,11 @@ class Limits:
     concurrent_queries: int = 8  # public queries in the store at once; more wait `queue_wait`, then 503
     queue_wait: float = 2.0
     max_body_bytes: int = MAX_QUERY_BYTES  # a POST body, checked from Content-Length before it is read
+    # Public queries started per second. Oxigraph keeps a thread for every query until its --timeout-s has
+    # passed, however fast it answered: unpaced, `ASK {}` at ~1,600/s would hold ~48,000 threads at 30 s and
+    # exhaust the machine's threads (the pages' reader too). Paced, the public reader holds at most
+    # rate x timeout of them (20 x 30 = 600).
+    queries_per_second: float = 20.0
 
 
 class PublicQueries:
@@ -59,6 +64,20 @@ class PublicQueries:
         self.slots = asyncio.Semaphore(limits.concurrent_queries)
         self.restart = restart
         self._restarting: asyncio.Task | None = None
+        self._next_start = 0.0  # the event loop's clock: when the pace lets the next query start
+
+    async def pace(self) -> bool:
+        """Wait for the next start `queries_per_second` allows; False, without waiting, when that start is
+        further off than `queue_wait` (the caller answers 503)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = max(now, self._next_start)
+        if start - now > self.limits.queue_wait:
+            return False
+        self._next_start = start + 1 / self.limits.queries_per_second
+        if start > now:
+            await asyncio.sleep(start - now)
+        return True
 
     def stop_runaway(self) -> None:
         """Restart the public store in a worker thread, once at a time."""
@@ -71,6 +90,8 @@ class PublicQueries:
 
 
 BUSY = "The SPARQL endpoint is busy ({n} queries running); try again in a few seconds.\n"
+PACED = ("The SPARQL endpoint starts at most {rate:g} queries a second and more are waiting; try again in a few "
+         "seconds, or download the data from /dumps/ to run many queries on your own store.\n")
 TIMED_OUT = ("The query ran longer than {s} s and was stopped. Add a LIMIT, narrow the pattern, or download the "
              "data from /dumps/ to run long queries on your own store.\n")
 
@@ -122,6 +143,9 @@ async def sparql_endpoint(request: Request) -> Response:
     form: dict[str, list[str]] = {}
     for key, value in forward:
         form.setdefault(key, []).append(value)
+    if not await public.pace():
+        return PlainTextResponse(PACED.format(rate=limits.queries_per_second), status_code=503,
+                                 headers={"Retry-After": "2"})
     try:
         await asyncio.wait_for(public.slots.acquire(), timeout=limits.queue_wait)
     except TimeoutError:

@@ -48,10 +48,12 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
     limits = limits or Limits()
     for handled in (signal.SIGINT, signal.SIGTERM):
         signal.signal(handled, _exit_quietly)
-    # The pages' store has a limit long enough for the once-per-start aggregates over the full release; the
-    # site's client gives a page query 60 s.
+    # The pages' store runs without --timeout-s: Oxigraph keeps one thread per query alive for the whole timeout,
+    # so at 600 s a crawler walking the site (several queries a page) had the reader at 16,364 threads and
+    # answering "Resource temporarily unavailable" to every query. The pages' queries are the site's own,
+    # bounded ones; the site's client gives each 60 s (the once-per-start aggregates 600 s).
     closing = threading.Event()
-    store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=600)
+    store = OxigraphServer(data / "store", port=store_port, read_only=True, timeout_s=None)
     # The public /sparql gets a reader of its own, with `query_timeout` as its --timeout-s; a query that runs
     # on past it is stopped by restarting this reader (PublicQueries.stop_runaway), and a flood of heavy
     # queries there leaves the pages' reader alone.
