@@ -29,6 +29,18 @@ def post(site, query: str, **headers: str) -> requests.Response:
 
 # -- every query a user is offered goes through -----------------------------------------------------
 
+def test_queries_judged_at_once_in_many_threads_are_all_read() -> None:
+    """rdflib's SPARQL grammar is not thread-safe: judged concurrently in worker threads, as the endpoint does
+    off its event loop, parses failed with "Param.postParse2() missing 1 required positional argument" and the
+    queries got 500. Parses take turns now; every one of 400 concurrent judgements is read."""
+    queries = [f"SELECT ?s WHERE {{ ?s ?p {n} }} LIMIT {n + 1}" for n in range(200)]
+    queries += [f"PREFIX ex: <http://example.org/> ASK {{ ex:a{n} ?p ?o }}" for n in range(200)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        verdicts = list(pool.map(judge, queries))
+    assert [v.status for v in verdicts] == [200] * 400
+    assert {v.form for v in verdicts} == {"SelectQuery", "AskQuery"}
+
+
 @pytest.mark.parametrize("name", sorted(canned_queries()))
 def test_every_canned_query_runs_through_sparql_the_editor_and_the_csv_link(web_site, name: str) -> None:
     text = canned_queries()[name].bind()
