@@ -199,10 +199,8 @@ def signer_name(surname: str, station: str | None) -> str | None:
     """
     by_pair, by_surname = _signers()
     key = surname.strip().upper()
-    if station is not None:
-        names = by_pair.get((key, station.strip().upper()))
-        if names is not None:
-            return next(iter(names)) if len(names) == 1 else None
+    if station is not None and (key, station.strip().upper()) in by_pair:
+        return signer_name_at(surname, station)
     names = by_surname.get(key)
     if names is not None and len(names) == 1:
         return next(iter(names))

@@ -118,7 +118,7 @@ def parse_name(text: str | None) -> PersonName | None:
     if len(words) > 1 and words[-1] in SUFFIXES:
         suffix = words.pop()
     cut = len(words) - 1
-    while cut > 0 and words[cut - 1] in PARTICLES and cut - 1 > 0:
+    while cut > 1 and words[cut - 1] in PARTICLES:  # a particle never takes the first word
         cut -= 1
     surname = " ".join(words[cut:])
     given = tuple(words[:cut])

@@ -84,7 +84,7 @@ def resolve(written: str, station: str | None = None, year: int | None = None) -
         person = form_person[name.key]
         return Person(person, labels[person], True, notes.get(name.key, ""), name.surname)
     if name.is_bare_surname:
-        return _bare_surname(name, written, station, year)
+        return _bare_surname(name, station, year)
     people = _people_at(by_surname.get(name.surname, []), station, None)
     fitting = sorted(key for key, forms in people.items() if all(compatible(name, form) for form in forms))
     if len(fitting) == 1:
@@ -109,7 +109,7 @@ def resolve_signer(written: str, table_name: str | None, classifier: Person | No
     return resolve(table_name or written, station, year)
 
 
-def _bare_surname(name: PersonName, written: str, station: str | None, year: int | None) -> Person:
+def _bare_surname(name: PersonName, station: str | None, year: int | None) -> Person:
     by_surname, _, labels, _ = _table()
     people = _people_at(by_surname.get(name.surname, []), station, year)
     if len(people) == 1:

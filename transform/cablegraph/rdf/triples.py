@@ -214,8 +214,7 @@ class CableTransformer:
         if label:
             description.append((post, LABEL, _text(label)))
         self._share(out, post, description)
-        if written and written != station:
-            self._share(out, post, [(post, ALT_LABEL, _text(written))], key=f"{post.value} alt {written}")
+        self._alt_label(out, post, written, station)
         if entry is not None:
             routing = entry.routing_indicator
             # A station's post is described by its best row, whichever indicator reached it here: the
@@ -258,9 +257,7 @@ class CableTransformer:
         key = addressee_key(recipient.name, recipient.routing)  # one node per address (entities/addressees.py)
         node = self.mint.addressee(key)
         self._share(out, node, [(node, TYPE, P["Addressee"]), (node, LABEL, _text(key))])
-        written = " ".join(recipient.name.split())
-        if written != key:
-            self._share(out, node, [(node, ALT_LABEL, _text(written))], key=f"{node.value} alt {written}")
+        self._alt_label(out, node, recipient.name, key)
         if recipient.routing:
             # One address can be reached through several routing indicators: each is its own fact.
             facts = [(node, P["routingIndicator"], _text(recipient.routing))]
@@ -389,7 +386,7 @@ class CableTransformer:
                     add(cable, P["classifiedBy"], self._person(out, classifier, record.classified_by.name))
         if record.signer:
             lit(cable, P["signerText"], record.signer)
-            full = tables.signer_name_at(record.signer, record.station) if record.station else None
+            full = tables.signer_name_at(record.signer, record.station)
             person = people.resolve_signer(record.signer, full, classifier, post, year)
             if person is not None:
                 add(cable, P["signer"], self._person(out, person, record.signer))
@@ -407,10 +404,15 @@ class CableTransformer:
         if person.note:  # why this spelling was not merged: one note per reason
             self._share(out, node, [(node, EDITORIAL_NOTE, Literal(person.note, language="en"))],
                         key=f"{node.value} note {person.note}")
-        spelling = " ".join(written.split())
-        if spelling and spelling != person.label:
-            self._share(out, node, [(node, ALT_LABEL, _text(spelling))], key=f"{node.value} alt {spelling}")
+        self._alt_label(out, node, written, person.label)
         return node
+
+    def _alt_label(self, out: CableQuads, node: NamedNode, written: str | None, label: str | None) -> None:
+        """Keep a spelling a cable used for a reconciled thing (`KIEV` for post KYIV, `Matt Tueller` for
+        Matthew H. Tueller) as a skos:altLabel, once per spelling; not when it is the label itself."""
+        spelling = " ".join((written or "").split())
+        if spelling and spelling != label:
+            self._share(out, node, [(node, ALT_LABEL, _text(spelling))], key=f"{node.value} alt {spelling}")
 
     def _paragraphs(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
         seen: dict[int, int] = {}

@@ -201,10 +201,9 @@ def describe_dataset(store: Store, base: str, dumps: list[Dump], public_url: str
     quads = []
     for name in ("void-statistics.rq", "void-wikidata-linkset.rq", "void-coverage.rq"):
         description = read_query(project_root() / "queries" / "dataset" / name)
-        # The coverage query follows links across graphs (a cable's post, in graph/shared): the union of the
-        # graphs is its default graph; the statistics name their graphs themselves.
-        found = store.query(description.bind({"dataset": dataset.value}),
-                            use_default_graph_as_union=name == "void-coverage.rq")
+        # The coverage query follows links across graphs (a cable's post, in graph/shared), so the default
+        # graph is the union of the graphs; the statistics and the linkset name their graphs (GRAPH ?g).
+        found = store.query(description.bind({"dataset": dataset.value}), use_default_graph_as_union=True)
         quads += [Quad(t.subject, t.predicate, t.object, graph) for t in found]
     quads += [Quad(s, p, o, graph) for s, p, o in _description(dataset, base, dumps, public_url, publisher)]
     quads += [Quad(s, p, o, graph) for s, p, o in _subsets(store, dataset, base)]
