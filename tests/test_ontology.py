@@ -32,8 +32,11 @@ CG_TERMS = {CG[name] for name in CG_NAMES}
 #: (schema.org stays behind `cg_vocab.` and XSD behind `rdfns.`: as module globals, pytest's collector probes them for
 #: attributes and these two open namespaces warn about every name they lack.)
 KNOWN_NAMESPACES: tuple[type, ...] = (
-    DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, cg_vocab.SCHEMA, SKOS, VANN, rdfns.XSD,
+    DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, cg_vocab.SCHEMA, SKOS, VANN, rdfns.XSD, cg_vocab.CITO, cg_vocab.SSSOM,
+    cg_vocab.SEMAPV,
 )
+#: Properties whose values are English prose, tagged @en (the rule in ontology/README.md).
+ENGLISH_PROPERTIES = {CG.summary, CG.comment, CG.actionRequest, CG.linkNote, CG.repairRule}
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty}
 
 TAG_KINDS = ("subject", "geographic", "organization", "program", "person", "unknown")
@@ -190,7 +193,9 @@ def test_property_domains_and_ranges(onto: Graph) -> None:
         assert class_members(onto, domain) <= declared_classes, f"{prop}: domain outside cg classes"
         range_ = onto.value(prop, RDFS.range)
         assert range_ is not None, f"{prop} has no rdfs:range"
-        if (prop, RDF.type, OWL.DatatypeProperty) in onto:
+        if prop in ENGLISH_PROPERTIES:
+            assert range_ == RDF.langString, f"{prop}: English prose is tagged @en, its range rdf:langString"
+        elif (prop, RDF.type, OWL.DatatypeProperty) in onto:
             assert range_ in rdfns.XSD, f"{prop}: a datatype property needs an xsd range, has {range_}"
         else:
             assert range_ in declared_classes, f"{prop}: an object property needs a cg class range"
@@ -231,9 +236,15 @@ def test_expected_alignments(onto: Graph) -> None:
     assert (CG.classifiedBy, RDFS.subPropertyOf, PROV.wasAttributedTo) not in onto
 
 
-def test_reference_chain_gives_dcterms_references(onto: Graph) -> None:
-    chain = onto.value(DCTERMS.references, OWL.propertyChainAxiom)
+def test_reference_chain_gives_cito_cites_a_kind_of_dcterms_references(onto: Graph) -> None:
+    chain = onto.value(cg_vocab.CITO.cites, OWL.propertyChainAxiom)
     assert list(Collection(onto, chain)) == [CG.reference, CG.citedCable]
+    assert (cg_vocab.CITO.cites, RDFS.subPropertyOf, DCTERMS.references) in onto
+
+
+def test_link_records_are_sssom_mappings_and_source_files_point_to_prov(onto: Graph) -> None:
+    assert (CG.WikidataLink, RDFS.subClassOf, cg_vocab.SEMAPV.Mapping) in onto
+    assert (CG.sourceFile, RDFS.seeAlso, PROV.wasDerivedFrom) in onto
 
 
 def test_every_scheme_restriction_names_a_scheme(onto: Graph, vocab: Graph) -> None:

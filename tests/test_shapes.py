@@ -56,7 +56,10 @@ WRONG_INT = rdfns.XSD.int  # an integer datatype that is not xsd:integer, but co
 SEVERITIES = {SH.Violation, SH.Warning, SH.Info}
 
 #: Namespaces whose terms a shape may use besides the ontology's own; the term must exist there.
-EXTERNAL_NAMESPACES: tuple[type, ...] = (DCTERMS, FOAF, PROV, RDF, RDFS, cg_vocab.SCHEMA, SKOS)
+EXTERNAL_NAMESPACES: tuple[type, ...] = (DCTERMS, FOAF, OWL, PROV, RDF, RDFS, cg_vocab.SCHEMA, SKOS, cg_vocab.CITO,
+                                         cg_vocab.SSSOM)
+CITES = cg_vocab.CITO.cites
+JUSTIFICATION = cg_vocab.SSSOM.mapping_justification
 
 #: Constraint parameter -> the constraint component pyshacl reports (local name, without the suffix).
 COMPONENTS = {
@@ -114,6 +117,10 @@ def integer(value: int) -> Literal:
 
 def string(value: str) -> Literal:
     return Literal(value, datatype=XSD_STRING)
+
+
+def english(value: str) -> Literal:
+    return Literal(value, lang="en")
 
 
 def _term(term: object) -> URIRef | Literal:
@@ -378,7 +385,7 @@ def self_reference(g: Graph) -> None:
     for triple in ((CABLE, CG.reference, ref), (ref, RDF.type, CG.Reference), (ref, POSITION, integer(9)),
                    (ref, CG.referenceText, string("USNATO 9001")),
                    (ref, CG.referenceKind, concept("reference-kind/cable")),
-                   (ref, CG.citedCable, CABLE), (CABLE, DCTERMS.references, CABLE)):
+                   (ref, CG.citedCable, CABLE), (CABLE, DCTERMS.references, CABLE), (CABLE, CITES, CABLE)):
         g.add(triple)
 
 
@@ -400,6 +407,27 @@ def _second_person() -> Mutate:
 
 def m(id_: str, mutate: Mutate, *expected: tuple[str, str]) -> Mutation:
     return Mutation(id_, mutate, frozenset(expected))
+
+
+def cited(step: Callable[..., Mutate], *values) -> Mutate:
+    """The same change to dcterms:references and to cito:cites, which the transform writes alike."""
+    return both(step(CABLE, DCTERMS.references, *values), step(CABLE, CITES, *values))
+
+
+def english_property(shape: str, subject, predicate, *, required: bool, single: bool = True,
+                     empty: bool = True) -> list[Mutation]:
+    """The mutations of English prose (tagged @en): untagged, in another language, and the counts of a string."""
+    found = [m(f"{shape}: not language-tagged", put(subject, predicate, string("text")),
+               (shape, "Datatype"), (shape, "LanguageIn")),
+             m(f"{shape}: not English", put(subject, predicate, Literal("texte", lang="fr")), (shape, "LanguageIn"))]
+    if single:
+        found.append(m(f"{shape}: two values", add(subject, predicate, english("one"), english("two")),
+                       (shape, "MaxCount")))
+    if empty:
+        found.append(m(f"{shape}: empty", put(subject, predicate, english("")), (shape, "MinLength")))
+    if required:
+        found.append(m(f"{shape}: missing", drop(subject, predicate), (shape, "MinCount")))
+    return found
 
 
 def string_property(shape: str, subject, predicate, *, required: bool, single: bool = True,
@@ -445,7 +473,7 @@ MUTATIONS: list[Mutation] = [
     m("version of a literal", add(CABLE, DCTERMS.isVersionOf, string(BASE + "cable/09USNATO1")),
       ("Cable-isVersionOf", "NodeKind")),
     m("version of a post", add(CABLE, DCTERMS.isVersionOf, POST), ("Cable-isVersionOf", "Pattern")),
-    *string_property("Cable-title", CABLE, DCTERMS.title, required=False),
+    *english_property("Cable-title", CABLE, DCTERMS.title, required=False),
     m("no subject line", drop(CABLE, DCTERMS.title), ("Cable-title-present", "MinCount")),
     # -- dates
     m("created dropped", drop(CABLE, DCTERMS.created), ("Cable-created", "MinCount")),
@@ -523,11 +551,15 @@ MUTATIONS: list[Mutation] = [
     m("tag of unknown kind", retag("unknown"), ("Cable-subject-known-kind", "Not")),
     # -- references
     m("REF entry not a reference", add(CABLE, CG.reference, POST), ("Cable-reference", "Class")),
-    m("cites a literal", add(CABLE, DCTERMS.references, string(str(OTHER_CABLE))),
+    m("cites a literal", cited(add, string(str(OTHER_CABLE))),
       ("Cable-references", "NodeKind"), ("Cable-references-match", "Equals")),
-    m("cites a post", add(CABLE, DCTERMS.references, POST),
+    m("cites a post", cited(add, POST),
       ("Cable-references", "Pattern"), ("Cable-references-match", "Equals")),
-    m("dcterms:references missing", drop(CABLE, DCTERMS.references), ("Cable-references-match", "Equals")),
+    m("dcterms:references missing", drop(CABLE, DCTERMS.references), ("Cable-references-match", "Equals"),
+      ("Cable-cites", "Equals")),
+    m("cito:cites missing", drop(CABLE, CITES), ("Cable-cites", "Equals")),
+    m("cito:cites of another cable", put(CABLE, CITES, URIRef(BASE + "cable/09STATE199002")),
+      ("Cable-cites", "Equals")),
     m("self-citation", self_reference, ("CableNotCitingItself", "SPARQL")),
     # -- classification authority
     m("two executive orders", add(CABLE, CG.executiveOrder, string("13526")), ("Cable-executiveOrder", "MaxCount")),
@@ -560,10 +592,10 @@ MUTATIONS: list[Mutation] = [
     m("paragraph not a paragraph", add(CABLE, CG.paragraph, STRAY), ("Cable-paragraph", "Class")),
     m("no paragraphs", drop_paragraphs, ("Cable-paragraph-present", "MinCount")),
     m("repeated paragraph number", put(P3, CG.paragraphNumber, integer(2)), ("CableParagraphNumbersUnique", "SPARQL")),
-    *string_property("Cable-summary", CABLE, CG.summary, required=False),
-    *string_property("Cable-comment", CABLE, CG.comment, required=False),
-    *string_property("Cable-actionRequest", CABLE, CG.actionRequest, required=False),
-    *string_property("Cable-text", CABLE, TEXT, required=True, empty=False),
+    *english_property("Cable-summary", CABLE, CG.summary, required=False),
+    *english_property("Cable-comment", CABLE, CG.comment, required=False),
+    *english_property("Cable-actionRequest", CABLE, CG.actionRequest, required=False),
+    *english_property("Cable-text", CABLE, TEXT, required=True, empty=False),
     m("two signers", both(_second_person(), add(CABLE, CG.signer, SECOND_PERSON)), ("Cable-signer", "MaxCount")),
     m("signer not a person", put(CABLE, CG.signer, SECSTATE), ("Cable-signer", "Class")),
     m("no signer", both(drop(CABLE, CG.signer), drop(CABLE, CG.signerText)), ("Cable-signer-present", "MinCount")),
@@ -602,7 +634,7 @@ MUTATIONS: list[Mutation] = [
     m("paragraph position not xsd:integer", put(P1, POSITION, Literal("1", datatype=WRONG_INT)),
       ("Paragraph-position", "Datatype")),
     m("paragraph position 0", put(P1, POSITION, integer(0)), ("Paragraph-position", "MinInclusive")),
-    *string_property("Paragraph-text", P1, TEXT, required=False, empty=False),
+    *english_property("Paragraph-text", P1, TEXT, required=False, empty=False),
     m("paragraph without text", drop(P1, TEXT), ("Paragraph-text-present", "MinCount")),
     *string_property("Paragraph-marking", P1, CG.marking, required=False),
     m("two marking levels", add(P1, CG.markingLevel, concept("classification/SECRET")),
@@ -649,13 +681,13 @@ MUTATIONS: list[Mutation] = [
     # -- REF entry
     m("cable entry of another kind", put(REF1, CG.referenceKind, concept("reference-kind/other")), ("Reference", "Or"),
       ("ReferenceWithNumberUnresolved", "Or")),
-    m("cable entry citing nothing", both(drop(REF1, CG.citedCable), drop(CABLE, DCTERMS.references)),
+    m("cable entry citing nothing", both(drop(REF1, CG.citedCable), cited(drop)),
       ("Reference", "Or")),
-    m("REF entry of no cable", both(drop(CABLE, CG.reference), drop(CABLE, DCTERMS.references)),
+    m("REF entry of no cable", both(drop(CABLE, CG.reference), cited(drop)),
       ("Reference-cable", "MinCount")),
     m("REF entry of two cables", add(OTHER_CABLE, CG.reference, REF1),
       ("Reference-cable", "MaxCount"), ("Reference-cable", "Class")),
-    m("REF entry of a non-cable", both(drop(CABLE, CG.reference), drop(CABLE, DCTERMS.references),
+    m("REF entry of a non-cable", both(drop(CABLE, CG.reference), cited(drop),
                                        add(STRAY, CG.reference, REF1)), ("Reference-cable", "Class")),
     m("REF position dropped", drop(REF1, POSITION), ("Reference-position", "MinCount")),
     m("two REF positions", add(REF1, POSITION, integer(2)), ("Reference-position", "MaxCount")),
@@ -677,15 +709,15 @@ MUTATIONS: list[Mutation] = [
     # Issue 10's guard: an entry with a station-like word and a number that the parser resolved to nothing.
     m("REF entry with a number citing nothing",
       both(put(REF1, CG.referenceKind, concept("reference-kind/other")), drop(REF1, CG.citedCable),
-           drop(CABLE, DCTERMS.references)),
+           cited(drop)),
       ("ReferenceWithNumberUnresolved", "Or")),
     m("REF entry citing two cables", both(add(REF1, CG.citedCable, URIRef(BASE + "cable/09STATE199002")),
-                                          add(CABLE, DCTERMS.references, URIRef(BASE + "cable/09STATE199002"))),
+                                          cited(add, URIRef(BASE + "cable/09STATE199002"))),
       ("Reference-citedCable", "MaxCount")),
     m("REF entry citing a literal", both(put(REF1, CG.citedCable, string(str(OTHER_CABLE))),
-                                         put(CABLE, DCTERMS.references, string(str(OTHER_CABLE)))),
+                                         cited(put, string(str(OTHER_CABLE)))),
       ("Reference-citedCable", "NodeKind"), ("Cable-references", "NodeKind")),
-    m("REF entry citing a post", both(put(REF1, CG.citedCable, POST), put(CABLE, DCTERMS.references, POST)),
+    m("REF entry citing a post", both(put(REF1, CG.citedCable, POST), cited(put, POST)),
       ("Reference-citedCable", "Pattern"), ("Cable-references", "Pattern")),
     # -- tag (PGOV, a subject tag)
     # Not typed cg:Tag, it is no longer a tag for the cable either.
@@ -760,17 +792,26 @@ PRIMARY = PROV.hadPrimarySource
 NO_PROVENANCE = ("ExactMatch", "SPARQL")
 
 
+#: The statement's parts and the same parts in SSSOM's RDF form, which the transform writes alike.
+MAPPING_PART = {RDF.subject: OWL.annotatedSource, RDF.predicate: OWL.annotatedProperty, RDF.object: OWL.annotatedTarget}
+
+
+def on_link(step: Callable[..., Mutate], part, *values) -> Mutate:
+    """The same change to a part of the link record's statement and to its SSSOM counterpart."""
+    return both(step(LINK, part, *values), step(LINK, MAPPING_PART[part], *values))
+
+
 def with_repair(*steps: Mutate) -> Mutate:
     """Give the cable a well-formed tag repair (RU read as RS), then apply the steps."""
     return both(add(CABLE, CG.tagRepair, REPAIR), add(REPAIR, RDF.type, CG.TagRepair),
                 add(REPAIR, CG.writtenCode, string("RU")), add(REPAIR, CG.repairedTag, RS),
-                add(REPAIR, CG.repairRule, string("iso-for-fips: ISO 3166 code of Russia, named in the cable")),
+                add(REPAIR, CG.repairRule, english("iso-for-fips: ISO 3166 code of Russia, named in the cable")),
                 *steps)
 
 
-def repair_string(shape: str, predicate) -> list[Mutation]:
+def repair_string(shape: str, predicate, kind: Callable[..., list[Mutation]] | None = None) -> list[Mutation]:
     return [m(mutation.id, with_repair(mutation.mutate), *mutation.expected)
-            for mutation in string_property(shape, REPAIR, predicate, required=True)]
+            for mutation in (kind or string_property)(shape, REPAIR, predicate, required=True)]
 
 
 MUTATIONS += [
@@ -790,44 +831,56 @@ MUTATIONS += [
     m("link to a literal", add(NATO_TAG, SKOS.exactMatch, string("Q7184")), ("ExactMatch-target", "NodeKind"),
       ("ExactMatch-target", "Pattern"), NO_PROVENANCE),
     m("link to a Wikipedia-style IRI", both(put(NATO_TAG, SKOS.exactMatch, URIRef("https://www.wikidata.org/wiki/Q7184")),
-                                            put(LINK, RDF.object, URIRef("https://www.wikidata.org/wiki/Q7184"))),
+                                            on_link(put, RDF.object, URIRef("https://www.wikidata.org/wiki/Q7184"))),
       ("ExactMatch-target", "Pattern"), ("WikidataLink-object", "Pattern")),
     m("link without a record", add(NATO_TAG, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q1")),
       NO_PROVENANCE),
     m("link record without provenance", drop(LINK, PRIMARY), ("WikidataLink-derivedFrom", "MinCount"), NO_PROVENANCE),
     m("link provenance a literal", put(LINK, PRIMARY, string("table")), ("WikidataLink-derivedFrom", "NodeKind")),
-    m("link record without subject", drop(LINK, RDF.subject), ("WikidataLink-subject", "MinCount"), NO_PROVENANCE),
-    m("link record with two subjects", add(LINK, RDF.subject, PGOV), ("WikidataLink-subject", "MaxCount")),
-    m("link record subject a literal", put(LINK, RDF.subject, string("tag/NATO")),
+    m("link record without subject", on_link(drop, RDF.subject), ("WikidataLink-subject", "MinCount"), NO_PROVENANCE),
+    m("link record with two subjects", on_link(add, RDF.subject, PGOV), ("WikidataLink-subject", "MaxCount")),
+    m("link record subject a literal", on_link(put, RDF.subject, string("tag/NATO")),
       ("WikidataLink-subject", "NodeKind"), NO_PROVENANCE),
-    m("link record without predicate", drop(LINK, RDF.predicate), ("WikidataLink-predicate", "MinCount"),
+    m("link record without predicate", on_link(drop, RDF.predicate), ("WikidataLink-predicate", "MinCount"),
       ("WikidataLink-predicate", "HasValue"), NO_PROVENANCE),
-    m("link record with two predicates", add(LINK, RDF.predicate, RDFS.seeAlso),
+    m("link record with two predicates", on_link(add, RDF.predicate, RDFS.seeAlso),
       ("WikidataLink-predicate", "MaxCount")),
-    m("link record for another predicate", put(LINK, RDF.predicate, RDFS.seeAlso),
+    m("link record for another predicate", on_link(put, RDF.predicate, RDFS.seeAlso),
       ("WikidataLink-predicate", "HasValue"), NO_PROVENANCE),
-    m("link record without object", drop(LINK, RDF.object), ("WikidataLink-object", "MinCount"), NO_PROVENANCE),
-    m("link record with two objects", add(LINK, RDF.object, URIRef("http://www.wikidata.org/entity/Q1")),
+    m("link record without object", on_link(drop, RDF.object), ("WikidataLink-object", "MinCount"), NO_PROVENANCE),
+    m("link record with two objects", on_link(add, RDF.object, URIRef("http://www.wikidata.org/entity/Q1")),
       ("WikidataLink-object", "MaxCount")),
-    m("link record object a literal", put(LINK, RDF.object, string(str(Q_NATO))), ("WikidataLink-object", "NodeKind"),
-      NO_PROVENANCE),
+    m("link record object a literal", on_link(put, RDF.object, string(str(Q_NATO))),
+      ("WikidataLink-object", "NodeKind"), NO_PROVENANCE),
+    m("link record not an owl:Axiom", drop(LINK, RDF.type, OWL.Axiom), ("WikidataLink-axiom", "HasValue")),
+    m("mapping subject not the statement's", put(LINK, OWL.annotatedSource, PGOV),
+      ("WikidataLink-annotatedSource", "Equals")),
+    m("mapping predicate not the statement's", put(LINK, OWL.annotatedProperty, SKOS.closeMatch),
+      ("WikidataLink-annotatedProperty", "Equals")),
+    m("mapping object not the statement's", put(LINK, OWL.annotatedTarget, URIRef("http://www.wikidata.org/entity/Q1")),
+      ("WikidataLink-annotatedTarget", "Equals")),
+    m("link record without justification", drop(LINK, JUSTIFICATION), ("WikidataLink-justification", "MinCount")),
+    m("link record with two justifications", add(LINK, JUSTIFICATION, cg_vocab.SEMAPV.LexicalMatching),
+      ("WikidataLink-justification", "MaxCount")),
+    m("justification not a matching process", put(LINK, JUSTIFICATION, cg_vocab.SEMAPV.Mapping),
+      ("WikidataLink-justification", "In")),
     m("link record without method", drop(LINK, CG.linkMethod), ("WikidataLink-method", "MinCount")),
     m("link record with two methods", add(LINK, CG.linkMethod, concept("link-method/online")),
       ("WikidataLink-method", "MaxCount")),
     m("link method outside its scheme", put(LINK, CG.linkMethod, concept("caveat/NOFORN")),
       ("WikidataLink-method", "In")),
-    *string_property("WikidataLink-note", LINK, CG.linkNote, required=False, single=False),
+    *english_property("WikidataLink-note", LINK, CG.linkNote, required=False, single=False),
     *string_property("WikidataLink-query", LINK, CG.wikidataQuery, required=False, empty=False),
     m("link dated twice", add(LINK, PROV.generatedAtTime, datetime("2026-11-27T10:00:00Z"),
                               datetime("2026-11-28T10:00:00Z")), ("WikidataLink-generatedAt", "MaxCount")),
     m("link dated with a date", add(LINK, PROV.generatedAtTime, date("2026-11-27")),
       ("WikidataLink-generatedAt", "Datatype")),
-    *string_property("LinkSource-title", SOURCE, DCTERMS.title, required=True, empty=False),
+    *english_property("LinkSource-title", SOURCE, DCTERMS.title, required=True, empty=False),
     *string_property("LinkSource-table", SOURCE, CG.sourceTable, required=True, empty=False),
     *string_property("LinkSource-rights", SOURCE, DCTERMS.rights, required=True, single=False, empty=False),
     # -- tag repairs
     *repair_string("TagRepair-written", CG.writtenCode),
-    *repair_string("TagRepair-rule", CG.repairRule),
+    *repair_string("TagRepair-rule", CG.repairRule, english_property),
     m("tag repair without tag", with_repair(drop(REPAIR, CG.repairedTag)), ("TagRepair-tag", "MinCount")),
     m("tag repair to two tags", with_repair(add(REPAIR, CG.repairedTag, PGOV)), ("TagRepair-tag", "MaxCount")),
     m("tag repair to a cable", with_repair(put(REPAIR, CG.repairedTag, CABLE)), ("TagRepair-tag", "Class")),
@@ -856,7 +909,7 @@ HARMLESS: list[tuple[str, Mutate]] = [
     ("REL caveat", both(add(CABLE, CG.caveat, concept("caveat/REL")), add(CABLE, CG.releasableTo, string("NATO")),
                         add(P1, CG.markingCaveat, concept("caveat/REL"), concept("caveat/NOFORN")))),
     ("email entry citing nothing", both(put(REF1, CG.referenceKind, concept("reference-kind/email")),
-                                        drop(REF1, CG.citedCable), drop(CABLE, DCTERMS.references))),
+                                        drop(REF1, CG.citedCable), cited(drop))),
     # Shared nodes gather what different cables say of them: several spellings, several indicators.
     ("addressee reached through two routing indicators", add(SECSTATE, CG.routingIndicator, string("RUEHZZ"))),
     ("post named two ways", add(POST, RDFS.label, string("USNATO Brussels"))),

@@ -259,6 +259,21 @@ def test_the_rdf_of_a_resource_says_what_links_to_it(web_site):
     assert any(t.predicate.value == ONTOLOGY + "#classifiedBy" for t in person)
 
 
+@pytest.mark.parametrize("links", ["0", "abc", "-1", "9" * 5000, "100001"])
+def test_a_bad_links_page_is_refused(web_site, links):
+    response = requests.get(f"{web_site.url}/post/USNATO", params={"links": links},
+                            headers={"Accept": "text/turtle"}, timeout=TIMEOUT)
+    assert response.status_code == 400 and "links must be a page number" in response.text
+
+
+def test_a_later_links_page_names_itself(web_site):
+    response = get(f"{web_site.url}/post/USNATO?links=2", "text/turtle")
+    assert response.status_code == 200
+    assert response.headers["content-location"] == "/post/USNATO?format=ttl&links=2"
+    own = set(parse(response.content, format=RdfFormat.TURTLE))
+    assert not [t for t in own if t.predicate.value == ONTOLOGY + "#originPost"]  # the sample's few are on page 1
+
+
 @pytest.mark.parametrize(("suffix", "media"), [("?format=ttl", "text/turtle"), (".ttl", "text/turtle"),
                                                (".nt", "application/n-triples"), (".jsonld", "application/ld+json"),
                                                (".rdf", "application/rdf+xml"), (".html", "text/html"),

@@ -22,7 +22,7 @@ from cablegraph.linking.linker import Link, Linker, Repair
 from cablegraph.linking.tables import PostEntry, sources
 from cablegraph.parse.ids import resource_key
 from cablegraph.rdf.mint import Minter
-from cablegraph.rdf.vocab import CG, CGV, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from cablegraph.rdf.vocab import CG, CGV, CITO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SEMAPV, SKOS, SSSOM, XSD
 from cablegraph.record import CableRecord, Recipient
 
 #: How the parser read a TAGS token as another code (parse/tags.py), in the words of cg:repairRule.
@@ -52,11 +52,18 @@ def _n(term: object) -> NamedNode:
     return NamedNode(str(term))
 
 
-def _text(value: str) -> Literal:
+def _text(value: str, language: str | None = None) -> Literal:
     try:
-        return Literal(value)
+        return Literal(value, language=language)
     except (UnicodeEncodeError, ValueError):  # lone surrogates cannot cross into Rust: replace, do not fail
-        return Literal(value.encode("utf-8", "replace").decode("utf-8"))
+        return Literal(value.encode("utf-8", "replace").decode("utf-8"), language=language)
+
+
+def _english(value: str) -> Literal:
+    """Prose people wrote to be read, tagged `@en` (the rule is in ontology/README.md): the subject line,
+    the text, summary, comment and action request, and our own notes. Codes, identifiers, names and header
+    fields kept as written stay untagged strings, so that they compare and join as they are written."""
+    return _text(value, "en")
 
 
 def _typed(value: str | int | bool, datatype: NamedNode) -> Literal:
@@ -81,6 +88,19 @@ TOP_CONCEPT_OF = _n(SKOS.topConceptOf)  # (skos:hasTopConcept, its inverse, is t
 STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_n(t) for t in (RDF.Statement, RDF.subject, RDF.predicate,
                                                                       RDF.object))
 GENERATED_AT, SOURCE, RIGHTS = _n(PROV.generatedAtTime), _n(DCTERMS.source), _n(DCTERMS.rights)
+CITES = _n(CITO.cites)
+# A link record is also a mapping as SSSOM's RDF writes one: an owl:Axiom naming the triple it annotates,
+# with the matching process that justifies it.
+AXIOM, ANNOTATED_SOURCE, ANNOTATED_PROPERTY, ANNOTATED_TARGET = (
+    _n(t) for t in (OWL.Axiom, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
+JUSTIFICATION = _n(SSSOM.mapping_justification)
+#: The SEMAPV matching process behind each link method: a table row is a curated cross-reference, except
+#: the post tables, whose rows were matched by rules (place name, mission type, jurisdiction); a label link
+#: and an online answer (an exact label or code asked of Wikidata) are lexical matches.
+JUSTIFICATIONS = {"table": _n(SEMAPV.ManualMappingCuration), "label": _n(SEMAPV.LexicalMatching),
+                  "online": _n(SEMAPV.LexicalMatching)}
+RULE_MATCHED_SOURCES = {"us-posts-routing": _n(SEMAPV.CompositeMatching),
+                        "us-missions-wikidata": _n(SEMAPV.CompositeMatching)}
 # A link record names its source with prov:hadPrimarySource (a kind of prov:wasDerivedFrom): the plain
 # property marks cable graphs, whose shape targets its subjects.
 PRIMARY_SOURCE = _n(PROV.hadPrimarySource)
@@ -130,13 +150,17 @@ class CableTransformer:
             if value:
                 add(s, p, _text(value))
 
+        def prose(s: NamedNode, p: object, value: str | None) -> None:
+            if value:
+                add(s, p, _english(value))
+
         add(cable, TYPE, P["Cable"])
         add(cable, TYPE, MESSAGE)  # said in the data, not only in the ontology: clients need no inference
         add(cable, ID, _text(record.reference_id))
         lit(cable, P["rawReferenceId"], record.reference_id_raw)
         if cid != record.reference_id:
             add(cable, IS_VERSION_OF, self.mint.cable(record.reference_id))
-        lit(cable, TITLE, record.subject)
+        prose(cable, TITLE, record.subject)
         if record.created:
             # One datatype for every cable: the day is dcterms:created (an xsd:date, so dates sort and compare);
             # the moment, when the date-time group tells it, is schema:dateSent.
@@ -159,11 +183,11 @@ class CableTransformer:
         self._tags(add, lit, out, cable, cid, record)
         self._references(add, lit, cable, cid, record)
         self._authority(add, lit, out, cable, record)
-        self._paragraphs(add, lit, cable, cid, record)
-        lit(cable, P["summary"], record.summary)
-        lit(cable, P["comment"], record.comment)
-        lit(cable, P["actionRequest"], record.action_request)
-        lit(cable, TEXT, record.text)
+        self._paragraphs(add, lit, prose, cable, cid, record)
+        prose(cable, P["summary"], record.summary)
+        prose(cable, P["comment"], record.comment)
+        prose(cable, P["actionRequest"], record.action_request)
+        prose(cable, TEXT, record.text)
         add(graph, ATTRIBUTED_TO, self.agent)
         add(graph, DERIVED_FROM, cable)
         return out
@@ -281,7 +305,7 @@ class CableTransformer:
                 add(node, TYPE, P["TagRepair"])
                 add(node, P["writtenCode"], _text(repair.written))
                 add(node, P["repairedTag"], self.mint.tag(repair.code))
-                add(node, P["repairRule"], _text(f"{repair.rule}: {repair.evidence}"))
+                add(node, P["repairRule"], _english(f"{repair.rule}: {repair.evidence}"))
             add(cable, SUBJECT, self._tag_node(out, code, kind))
 
     def _tag_node(self, out: CableQuads, code: str, kind: str = "geographic") -> NamedNode:
@@ -326,9 +350,14 @@ class CableTransformer:
             (record, RDF_PREDICATE, EXACT_MATCH),
             (record, RDF_OBJECT, target),
             (record, P["linkMethod"], _concept("link-method/" + link.method)),
+            (record, TYPE, AXIOM),
+            (record, ANNOTATED_SOURCE, subject),
+            (record, ANNOTATED_PROPERTY, EXACT_MATCH),
+            (record, ANNOTATED_TARGET, target),
+            (record, JUSTIFICATION, _justification(link)),
         ]
         if link.note:
-            triples.append((record, P["linkNote"], _text(link.note)))
+            triples.append((record, P["linkNote"], _english(link.note)))
         if link.method == "online":
             triples.append((record, PRIMARY_SOURCE, NamedNode(link.source)))
             if link.date:
@@ -344,7 +373,7 @@ class CableTransformer:
         source = sources()[source_id]
         self._share(out, node, [
             (node, TYPE, P["LinkSource"]),
-            (node, TITLE, _text(source.title)),
+            (node, TITLE, _english(source.title)),
             (node, P["sourceTable"], _text(source.file)),
             (node, SOURCE, _text(source.upstream)),
             (node, RIGHTS, _text(source.licence)),
@@ -364,6 +393,7 @@ class CableTransformer:
                 cited = self.mint.cable(reference.cable_id)
                 add(node, P["citedCable"], cited)
                 add(cable, REFERENCES, cited)
+                add(cable, CITES, cited)  # CiTO's term for the same link, the one citation tools look for
 
     def _authority(self, add, lit, out: CableQuads, cable: NamedNode, record: CableRecord) -> None:
         lit(cable, P["executiveOrder"], record.executive_order)
@@ -414,7 +444,7 @@ class CableTransformer:
         if spelling and spelling != label:
             self._share(out, node, [(node, ALT_LABEL, _text(spelling))], key=f"{node.value} alt {spelling}")
 
-    def _paragraphs(self, add, lit, cable: NamedNode, cid: str, record: CableRecord) -> None:
+    def _paragraphs(self, add, lit, prose, cable: NamedNode, cid: str, record: CableRecord) -> None:
         seen: dict[int, int] = {}
         for order, paragraph in enumerate(record.paragraphs, start=1):
             count = seen[paragraph.number] = seen.get(paragraph.number, 0) + 1
@@ -425,7 +455,7 @@ class CableTransformer:
             add(node, IS_PART_OF, cable)
             add(node, P["paragraphNumber"], _typed(paragraph.number, XSD_INTEGER))
             add(node, POSITION, _typed(order, XSD_INTEGER))  # document order: numbers repeat and restart
-            lit(node, TEXT, paragraph.text)
+            prose(node, TEXT, paragraph.text)
             if paragraph.marking:
                 lit(node, P["marking"], paragraph.marking)
                 level, caveats = _marking_parts(paragraph.marking)
@@ -444,6 +474,13 @@ class CableTransformer:
         if quads is None:
             quads = self._shared[key] = [Quad(s, p, o, self.shared_graph) for s, p, o in triples]
         out.shared[key] = quads
+
+
+def _justification(link: Link) -> NamedNode:
+    """The SEMAPV matching process of a link (sssom:mapping_justification), told by its method and source."""
+    if link.method == "table" and link.source in RULE_MATCHED_SOURCES:
+        return RULE_MATCHED_SOURCES[link.source]
+    return JUSTIFICATIONS[link.method]
 
 
 def _datetime(value: str) -> Literal:

@@ -24,6 +24,37 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 
+class CITO(DefinedNamespace):
+    """CiTO, the Citation Typing Ontology (SPAR): only the term the data uses, closed like the others."""
+
+    _NS = Namespace("http://purl.org/spar/cito/")
+    _fail = True
+
+    cites: object
+
+
+class SSSOM(DefinedNamespace):
+    """SSSOM mapping metadata (https://w3id.org/sssom/): the term a link record carries."""
+
+    _NS = Namespace("https://w3id.org/sssom/")
+    _fail = True
+
+    mapping_justification: object
+
+
+class SEMAPV(DefinedNamespace):
+    """The Semantic Mapping Vocabulary (semapv.owl, release 2023-02-23): a mapping and the matching
+    processes our link methods are."""
+
+    _NS = Namespace("https://w3id.org/semapv/vocab/")
+    _fail = True
+
+    Mapping: object
+    ManualMappingCuration: object
+    LexicalMatching: object
+    CompositeMatching: object
+
+
 class CG(DefinedNamespace):
     """The cablegraph ontology (`ontology/cablegraph.ttl`)."""
 
@@ -127,7 +158,15 @@ class CG(DefinedNamespace):
 CGV = Namespace(VOCAB_BASE)
 
 
+#: The prefixes written into Turtle and TriG output (transform's files and publish's dump), one table for both.
+PREFIXES = {
+    "cg": str(CG._NS), "cgv": str(CGV), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "skos": str(SKOS),
+    "prov": str(PROV), "foaf": str(FOAF), "rdfs": str(RDFS), "xsd": str(XSD), "cito": str(CITO._NS),
+    "sssom": str(SSSOM._NS), "semapv": str(SEMAPV._NS), "owl": str(OWL._NS),
+}
+
 __all__ = [
-    "CG", "CGV", "DCTERMS", "DEFAULT_BASE", "FOAF", "ONTOLOGY_IRI", "ORG", "OWL", "PROV", "RDF", "RDFS",
-    "SCHEMA", "SKOS", "VANN", "VOCAB_BASE", "WD", "XSD",
+    "CG", "CGV", "CITO", "DCTERMS", "DEFAULT_BASE", "FOAF", "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES", "PROV", "RDF",
+    "RDFS",
+    "SCHEMA", "SEMAPV", "SKOS", "SSSOM", "VANN", "VOCAB_BASE", "WD", "XSD",
 ]

@@ -261,7 +261,12 @@ def create_app(settings: Settings) -> Starlette:
                    "Link": ", ".join(f'<{quote(location)}?format={r.key}>; rel="alternate"; type="{r.media_type}"'
                                      for r in REPRESENTATIONS)}
         if representation.rdf is not None:
-            triples = await describe.triples(sparql, site, iri, kind)
+            links = request.query_params.get("links", "1").strip() or "1"
+            if not links.isdigit() or len(links) > 6 or not 1 <= int(links) <= describe.MAX_LINKS_PAGE:
+                return bad_request(request, f"links must be a page number from 1 to {describe.MAX_LINKS_PAGE:,}")
+            if links != "1":
+                headers["Content-Location"] = f"{location}?format={representation.key}&links={int(links)}"
+            triples = await describe.triples(sparql, site, iri, kind, int(links))
             if not triples:
                 return not_found(request, f"nothing is known about <{iri}>", iri)
             media = representation.media_type + ("; charset=utf-8" if representation.key != "rdf" else "")

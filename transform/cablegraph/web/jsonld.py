@@ -3,7 +3,8 @@
 Why: pyoxigraph writes expanded JSON-LD, where every key is a full IRI and every value an object
 (`"http://purl.org/dc/terms/title": [{"@value": "..."}]`). A newcomer wants `"title": "..."`. The
 context gives each property the data uses a short key (its local name) and says which ones point
-at resources (`"@type": "@id"`), so `originPost` is a link and `title` a string. The context is
+at resources (`"@type": "@id"`), so `originPost` is a link, and which ones hold English prose
+(`"@language": "en"`), so `title` is a plain string although its value is tagged `@en`. The context is
 inlined in every response (a remote context that does not resolve breaks JSON-LD processors) and
 also served at /context.jsonld. Compaction is done here, by the JSON-LD rules for this one context:
 a value keeps `@type` or `@language` when the context does not imply them, and a property with no
@@ -36,8 +37,8 @@ def _prefixes() -> list[tuple[str, str]]:
 
 
 @cache
-def _terms() -> dict[str, tuple[str, bool]]:
-    """property IRI -> (key, whether its values are links)."""
+def _terms() -> dict[str, tuple[str, bool, str | None]]:
+    """property IRI -> (key, whether its values are links, the language a plain string of the key is in)."""
     terms = {}
     for key, value in context().items():
         if key.startswith("@") or key in ("id", "type"):
@@ -46,7 +47,7 @@ def _terms() -> dict[str, tuple[str, bool]]:
         iri = _expand(definition["@id"])
         if iri.endswith(("/", "#")):
             continue  # a prefix, not a property
-        terms[iri] = (key, definition.get("@type") == "@id")
+        terms[iri] = (key, definition.get("@type") == "@id", definition.get("@language"))
     return terms
 
 
@@ -68,14 +69,18 @@ def _node_id(term: Any) -> str:
     return f"_:{term.value}" if type(term).__name__ == "BlankNode" else compact_iri(term.value)
 
 
-def _value(term: Any, link: bool) -> Any:
+def _value(term: Any, link: bool, language: str | None = None) -> Any:
+    """A value as the key's definition lets it be written: a bare string only when expanding it under that
+    key gives back the same literal (an untagged string under an English key must stay a value object)."""
     kind = type(term).__name__
     if kind in ("NamedNode", "BlankNode"):
         return _node_id(term) if link else {"@id": _node_id(term)}
     if term.language:
+        if language is not None and term.language.lower() == language.lower() and not link:
+            return term.value
         return {"@value": term.value, "@language": term.language}
     if term.datatype.value == XSD_STRING:
-        return term.value if not link else {"@value": term.value}
+        return term.value if not link and language is None else {"@value": term.value}
     return {"@value": term.value, "@type": compact_iri(term.datatype.value)}
 
 
@@ -90,10 +95,10 @@ def document(triples: list) -> dict[str, Any]:
         if predicate == RDF_TYPE and type(triple.object).__name__ == "NamedNode":
             node.setdefault("type", []).append(compact_iri(triple.object.value))
             continue
-        key, link = terms.get(predicate, (compact_iri(predicate), False))
+        key, link, language = terms.get(predicate, (compact_iri(predicate), False, None))
         if key == compact_iri(predicate) and predicate not in terms:
             key = predicate  # no short key: the full IRI, never a compact form the context may not define
-        node.setdefault(key, []).append(_value(triple.object, link))
+        node.setdefault(key, []).append(_value(triple.object, link, language))
     graph = []
     for node in nodes.values():
         graph.append({key: (values[0] if isinstance(values, list) and len(values) == 1 and key != "type"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import serialize
 
-from cablegraph.store.publish import PREFIXES as DATA_PREFIXES
+from cablegraph.rdf.vocab import PREFIXES as DATA_PREFIXES
 from cablegraph.web import jsonld
 from cablegraph.web.negotiate import Representation
 
@@ -14,6 +14,7 @@ PREFIXES = DATA_PREFIXES | {
     "sd": "http://www.w3.org/ns/sparql-service-description#", "spdx": "http://spdx.org/rdf/terms#",
     "sh": "http://www.w3.org/ns/shacl#", "vann": "http://purl.org/vocab/vann/", "org": "http://www.w3.org/ns/org#",
     "wd": "http://www.wikidata.org/entity/", "wdt": "http://www.wikidata.org/prop/direct/",
+    "hydra": "http://www.w3.org/ns/hydra/core#",
 }
 _LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
