@@ -32,7 +32,7 @@ demo: setup
 
 publish: setup
 	$(BIN)/cablegraph publish $(CABLEGRAPH_CORPUS)/seed $(CABLEGRAPH_CORPUS)/cables $(CABLEGRAPH_CORPUS)/cables-pdf-text \
-		--data var/corpus
+		--data var/corpus || test $$? -eq 1  # 1: finished, some cables quarantined (the real corpus always has 2)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,12 +10,15 @@ if ! command -v virtuoso-t >/dev/null 2>&1; then
         SUDO="sudo"
     fi
     export DEBIAN_FRONTEND=noninteractive
-    echo "install-virtuoso: virtuoso-t not found; installing virtuoso-opensource from Debian" >&2
-    $SUDO apt-get update -qq
+    log="${APT_LOG:-${TMPDIR:-/tmp}/cablegraph-apt.log}"
+    echo "install-virtuoso: virtuoso-t not found; installing virtuoso-opensource from Debian (log: $log)" >&2
     # The package's debconf asks for a dba password; noninteractive keeps the default (dba).
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        virtuoso-opensource >/dev/null
+    if ! { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+            virtuoso-opensource; } >>"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        exit 1
+    fi
 fi
 
 # The package ships no daemon we want running: tests start their own on 127.0.0.1.

@@ -43,3 +43,15 @@ def seed_path() -> Path:
     if path is None:
         pytest.skip("CABLEGRAPH_CORPUS is not set: the seed lives in the corpus folder")
     return path / "seed" / SEED_NAME
+
+
+@pytest.fixture(scope="session")
+def sample_nq(tmp_path_factory) -> Path:
+    """The fictional sample transformed (without validation) to N-Quads once, for the load tests to send."""
+    from importlib.resources import files
+
+    from cablegraph import pipeline
+
+    out = tmp_path_factory.mktemp("sample-nq") / "sample.nq"
+    pipeline.transform([str(files("cablegraph") / "fixtures")], str(out), jobs=1, validate=False)
+    return out

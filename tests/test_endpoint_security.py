@@ -186,12 +186,14 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i 
 
 @pytest.fixture(scope="module")
 def tight_site(web_site):
-    """The same published data served again with tight limits: 3 s per query, one query at a time."""
+    """The same published data served again with tight limits: 3 s per query, one query at a time, answers of
+    64 KB at most."""
     from servers import free_port
     from websites import Site, start_site, stop_site
 
     port = free_port()
-    process = start_site(web_site.data, port, extra=("--query-timeout", "3", "--max-queries", "1"))
+    process = start_site(web_site.data, port,
+                         extra=("--query-timeout", "3", "--max-queries", "1", "--max-result-mb", "0.0625"))
     try:
         yield Site(f"http://127.0.0.1:{port}", web_site.data)
     finally:
@@ -209,7 +211,9 @@ def _public_store_pids(data) -> set[int]:
                 command = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"serve-read-only" in command and str(data / "store").encode() in command and b"3" in command:
+            # serve opens the release DATA/store leads to (DATA/current -> releases/<id>), resolved once at start
+            store = str((data / "store").resolve()).encode()
+            if b"serve-read-only" in command and store in command and b"3" in command:
                 found.add(int(entry.name))
     return found
 
@@ -350,3 +354,16 @@ def test_a_burst_of_quick_queries_is_paced_and_the_rest_told_to_come_back(paced_
     (public,) = [reader for reader, command in _readers(pid).items() if b"--timeout-s" in command]
     assert _threads(public) <= 5 * 30 + 20
     assert requests.get(site.url + "/cable/09USNATO9001", timeout=TIMEOUT).status_code == 200
+
+
+def test_an_answer_larger_than_the_limit_is_refused_with_a_message_not_cut_off(tight_site) -> None:
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"  # the sample: ~6,000 triples, > 64 KB
+    refused = requests.get(tight_site.url + "/sparql", params={"query": everything},
+                           headers={"Accept": "application/n-triples"}, timeout=60)
+    assert refused.status_code == 507
+    assert "LIMIT" in refused.text and "/dumps/" in refused.text
+    small = requests.get(tight_site.url + "/sparql", params={"query": everything + " LIMIT 50"},
+                         headers={"Accept": "application/n-triples"}, timeout=60)
+    assert small.status_code == 200
+    assert len(small.text.strip().splitlines()) == 50
+    assert "content-length" in small.headers  # sent whole, not a stream that could break off

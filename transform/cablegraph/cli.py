@@ -1,7 +1,8 @@
-"""The `cablegraph` command line: parse and transform (validate, load and publish come next).
+"""The `cablegraph` command line: parse, transform, validate, publish, serve, load, query, link.
 
-Exit codes: 0 everything went through; 1 some cables were quarantined (the run still
-finished and wrote everything else); 2 usage errors (click's own).
+Exit codes are the same for every command (cablegraph/exits.py): 0 everything went through;
+1 some cables were quarantined (the run still finished and wrote everything else); 2 usage
+errors; 3 the run could not finish (one line says why; --debug shows the traceback); 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -18,17 +19,27 @@ import click
 from tqdm import tqdm
 
 from cablegraph import __version__, pipeline
+from cablegraph.exits import EXIT_FAILED, EXIT_QUARANTINED, CommandLine, enable_debug
 from cablegraph.rdf.vocab import DEFAULT_BASE
 from cablegraph.rdfinput import is_rdf_path
 from cablegraph.sources import count_inputs
-from cablegraph.validate import DEFAULT_ENGINE, ENGINES, severity_rank
+from cablegraph.validate import (
+    DEFAULT_ENGINE,
+    ENGINE_CHOICES,
+    MAX_CABLE_BYTES_ENV,
+    PYSHACL_MAX_CABLE_BYTES,
+    severity_rank,
+)
 
 INPUT_FORMATS = click.Choice(["auto", "layout", "bare", "csv"])
-EXIT_QUARANTINED = 1
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=CommandLine, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog="Exit codes: 0 all went through; 1 some cables quarantined (the rest is published); "
+                    "2 usage error; 3 could not finish (--debug for the traceback); 130 interrupted.")
 @click.version_option(__version__, prog_name="cablegraph")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=enable_debug,
+              help="Show the traceback when a command fails (env CABLEGRAPH_DEBUG=1).")
 def main() -> None:
     """Diplomatic cables as linked data: text -> record -> RDF -> SHACL -> SPARQL.
 
@@ -67,16 +78,22 @@ def _jobs_option(function):
 
 def _engine_option(function):
     return click.option(
-        "--shacl-engine", "engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+        "--shacl-engine", "engine", type=click.Choice(ENGINE_CHOICES), default=DEFAULT_ENGINE, show_default=True,
         envvar="CABLEGRAPH_SHACL_ENGINE",
-        help="SHACL engine (env CABLEGRAPH_SHACL_ENGINE). pyshacl: the reference. compiled: the same shapes "
-             "file compiled into Python checks, about 25x faster, proven to give pyshacl's results on our "
-             "shapes (tests/test_compiled_shacl.py); it refuses shapes that use a feature it does not support.",
+        help="SHACL engine (env CABLEGRAPH_SHACL_ENGINE). auto: the compiled engine, or pyshacl when the shapes "
+             "use a feature the compiled engine does not support (one line on stderr says so). compiled: the "
+             "shapes file compiled into Python checks, about 25x faster than pyshacl, proven to give its results "
+             "(tests/test_compiled_shacl.py); named explicitly, it refuses such shapes, naming the feature. "
+             "pyshacl: the reference; its time grows with the square of a cable's size, so a cable whose text is "
+             f"over {PYSHACL_MAX_CABLE_BYTES / 1e6:g} MB is quarantined as too large for it "
+             f"(env {MAX_CABLE_BYTES_ENV}: the cap in bytes, 0 for none).",
     )(function)
 
 
 def _checked_engine(engine: str) -> str:
-    """Fail before any work when the compiled engine cannot evaluate the shapes (it names the feature)."""
+    """Fail before any work when the engine cannot run: an unknown name, the compiled engine asked for by name
+    and refusing the shapes (it names the feature), a malformed pyshacl cap. "auto" resolves (and says if it
+    falls back to pyshacl) here, once, rather than in every worker."""
     try:
         return pipeline.check_engine(engine)
     except ValueError as error:
@@ -296,6 +313,8 @@ def publish(inputs: tuple[str, ...], data: str, input_format: str, base: str, pu
     click.echo("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.seconds.items()))
     if summary.quarantined:
         click.echo(f"quarantined: {summary.quarantined:,} cables, reasons in {result.data / 'quarantine.jsonl'}")
+        if sample:
+            click.echo("  (the sample's broken-*.txt fixtures are broken on purpose, to show the quarantine report)")
     click.echo(f"query it:  cablegraph serve --data {data}   then   cablegraph query --list")
     sys.exit(EXIT_QUARANTINED if summary.quarantined else 0)
 
@@ -397,8 +416,11 @@ def link(inputs: tuple[str, ...], input_format: str, sample: bool, show_report: 
               help="Public /sparql queries in the store at once; beyond that, 503 with Retry-After.")
 @click.option("--queries-per-second", type=click.FloatRange(0.1, 1000), default=20.0, show_default=True,
               help="Public /sparql queries started per second; a burst beyond waits, then gets 503 with Retry-After.")
+@click.option("--max-result-mb", type=click.FloatRange(0.01, 4096), default=16.0, show_default=True,
+              help="Largest /sparql answer in MB; a larger one gets 507 and a message (add a LIMIT, or use the dumps).")
 def serve(data: str, host: str, port: int, base: str | None, store_port: int | None, read_write: bool,
-          allowed_services: tuple[str, ...], query_timeout: int, max_queries: int, queries_per_second: float) -> None:
+          allowed_services: tuple[str, ...], query_timeout: int, max_queries: int, queries_per_second: float,
+          max_result_mb: float) -> None:
     """Serve the published data as a linked-data web site until Ctrl-C.
 
     Every IRI the data mints resolves to HTML or RDF (by Accept, ?format= or suffix),
@@ -432,7 +454,8 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
             run(Path(data), host, port, base=base, store_port=store_port, say=click.echo,
                 allowed_services=allowed_services,
                 limits=Limits(query_timeout=query_timeout, concurrent_queries=max_queries,
-                              queries_per_second=queries_per_second))
+                              queries_per_second=queries_per_second,
+                              max_result_bytes=int(max_result_mb * (1 << 20))))
         except ServerError as error:
             raise click.ClickException(str(error)) from error
         return
@@ -441,9 +464,12 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
         server.start()
     except ServerError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Oxigraph (read-write) serving {store}\n  SPARQL endpoint: {server.url}/query\n"
-               f"  query editor:    {server.url}/\nCtrl-C to stop.")
-    server.serve_forever()
+    try:  # a Ctrl-C at any moment after the start, even before serve_forever is entered, stops Oxigraph
+        click.echo(f"Oxigraph (read-write) serving {store}\n  SPARQL endpoint: {server.url}/query\n"
+                   f"  query editor:    {server.url}/\nCtrl-C to stop.")
+        server.serve_forever()
+    finally:
+        server.stop()
 
 
 @main.command()
@@ -466,46 +492,68 @@ def serve(data: str, host: str, port: int, base: str | None, store_port: int | N
 @click.option("--batch-triples", type=click.IntRange(min=100), default=20_000, show_default=True,
               help="Triples per request (Virtuoso's INSERT DATA wants about 1000).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True, help="Seconds per request.")
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Retries per request on a connection error or 5xx, with growing pauses (shown on stderr, "
+                   "at most a line a second).")
+@click.option("--max-failures", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Failed requests in a row that stop the run (the endpoint is down or refuses writes).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=4, show_default=True, help="Parallel requests.")
 def load(inputs: tuple[str, ...], query_url: str, store_url: str | None, update_url: str | None, graph_param: str,
          method: str, user: str | None, password_file: str | None, auth_scheme: str, state_path: str | None,
-         base: str, batch_triples: int, timeout: float, progress: bool | None, jobs: int) -> None:
+         base: str, batch_triples: int, timeout: float, retries: int, max_failures: int, progress: bool | None,
+         jobs: int) -> None:
     """Load RDF written by `transform` (N-Quads/TriG) into any SPARQL 1.1 endpoint, incrementally.
 
     Each cable's named graph is replaced whole (Graph Store PUT), so re-running is
     idempotent; a content hash per graph means a re-run sends only what changed, and a run
-    killed halfway resumes without duplicates or loss.
-    """
-    from urllib.parse import urlsplit
+    killed halfway resumes without duplicates or loss. A store wiped or replaced behind the
+    same URL is noticed (a marker graph and a sample of graphs are checked first) and
+    everything is sent again.
 
+    Exit codes: 0 all sent; 2 usage error, or an input missing, not RDF or damaged (nothing
+    sent: a file that fails to parse at some line is not loaded at all); 3 could not finish:
+    the endpoint does not answer, a run of failed requests stopped the load, or some graphs
+    failed (run it again: what was sent is remembered).
+    """
     from cablegraph.store.endpoint import Credentials, Endpoint, EndpointError
-    from cablegraph.store.load import LoadState
+    from cablegraph.store.load import InputError, LoadState, Throttled, check_inputs, default_state_path
     from cablegraph.store.load import load as run_load
 
     try:
+        check_inputs(inputs)  # before anything else: nothing is created or sent for a bad input
         credentials = Credentials.from_env(user, password_file, auth_scheme)
+    except InputError as error:
+        raise click.BadParameter(str(error), param_hint="INPUTS") from None
     except EndpointError as error:
-        raise click.UsageError(str(error)) from error
-    endpoint = Endpoint(query_url=query_url, update_url=update_url, store_url=store_url, graph_param=graph_param,
-                        credentials=credentials, timeout=timeout)
+        raise click.UsageError(str(error)) from None
     if method == "gsp" and not store_url:
         raise click.UsageError("--method gsp needs --store-url (or use --method update with --update-url)")
     if method == "update" and not update_url:
         raise click.UsageError("--method update needs --update-url")
-    host = urlsplit(query_url).netloc.replace(":", "_").split("@")[-1]
-    state = LoadState(state_path or Path(inputs[0]).with_name(f".cablegraph-load-{host}.sqlite"))
+    say = lambda message: tqdm.write(message, file=sys.stderr)  # noqa: E731 - between progress bar redraws
+    endpoint = Endpoint(query_url=query_url, update_url=update_url, store_url=store_url, graph_param=graph_param,
+                        credentials=credentials, timeout=timeout, retries=retries, on_retry=Throttled(say))
+    state = LoadState(state_path or default_state_path(inputs[0], query_url))
     bar = tqdm(unit=" graphs", desc="graphs", disable=None if progress is None else not progress, file=sys.stderr)
     try:
-        summary = run_load(inputs, endpoint, base=base, state=state, method=method, jobs=jobs,
-                           batch_triples=batch_triples, progress=bar.update)
+        summary = run_load(inputs, endpoint, base=base, state=state, method=method, jobs=jobs, check=False,
+                           batch_triples=batch_triples, progress=bar.update, max_failures=max_failures, warn=say)
+    except EndpointError as error:  # the endpoint did not answer, or refused the load marker: nothing was sent
+        bar.close()
+        click.echo(f"Error: {endpoint.redact(str(error))}", err=True)
+        sys.exit(EXIT_FAILED)
     finally:
         bar.close()
         state.close()
     click.echo(summary.line())
     for failure in summary.failures[:10]:
-        click.echo(f"  failed {failure}", err=True)
-    sys.exit(1 if summary.failures else 0)
+        click.echo(f"  failed {endpoint.redact(failure)}", err=True)
+    if summary.stopped or summary.failures:
+        why = summary.stopped or (f"{len(summary.failures):,} graphs could not be sent (see above): run the same "
+                                  "command again to retry them")
+        click.echo(f"Error: {endpoint.redact(why)}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 @main.command()

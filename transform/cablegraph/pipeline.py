@@ -17,7 +17,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -26,18 +26,20 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from cablegraph.errors import CableParseError
 from cablegraph.linking.linker import Linker
 from cablegraph.parse import parse_cable
+from cablegraph.parse.ids import repair_id, resource_key
+from cablegraph.processes import die_with_parent
 from cablegraph.rdf.mint import Minter, check_base
 from cablegraph.rdf.triples import CableQuads, CableTransformer
-from cablegraph.rdf.vocab import CG, CGV, DCTERMS, DEFAULT_BASE, FOAF, PROV, RDFS, SCHEMA, SKOS, XSD
+from cablegraph.rdf.vocab import DEFAULT_BASE, PREFIXES
 from cablegraph.rdfinput import CableGraph, iter_cable_graphs
 from cablegraph.sources import RawCable, iter_inputs
 from cablegraph.validate import (
     DEFAULT_ENGINE,
-    ENGINES,
     CableFindings,
     Finding,
-    compiled_validator,
     count_by_shape,
+    pyshacl_max_cable_bytes,
+    resolve_engine,
     validate_cables,
 )
 
@@ -129,12 +131,17 @@ class Options:
     validate: bool = False
     keep_report: bool = False  # send back each batch's SHACL report (Turtle) for `validate --report`
     wikidata_cache: str | None = None  # recorded online Wikidata answers (`cablegraph link --online`)
-    engine: str = DEFAULT_ENGINE  # SHACL engine: "pyshacl" (the reference) or "compiled" (same results, faster)
+    engine: str = DEFAULT_ENGINE  # SHACL engine: auto (compiled, else pyshacl), compiled, or pyshacl (the reference)
 
 
 # -- worker side --------------------------------------------------------------------------------
 
 _worker: dict[str, Any] = {}
+
+
+def _init_pool_worker(options: Options, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    _init_worker(options)
 
 
 def _init_worker(options: Options) -> None:
@@ -191,10 +198,17 @@ def _validate(transformed: list[tuple[CableOutput, CableQuads]], options: Option
     results, report = validate_cables([(quads.cable, quads.shared) for _, quads in transformed],
                                       engine=options.engine, keep_report=keep_report)
     for (output, _), found in zip(transformed, results, strict=True):
-        output.findings = found.findings
-        if found.violations:
-            output.failure = Failure(output.source, output.reference_id, "validate", _violation_reason(found))
+        _judge(output, found)
     return report.serialize(format="turtle", encoding="utf-8") if keep_report and len(report) else b""
+
+
+def _judge(output: CableOutput, found: CableFindings) -> None:
+    """Attach a cable's findings; quarantine it for a Violation, or when it could not be validated."""
+    output.findings = found.findings
+    if found.not_validated:
+        output.failure = Failure(output.source, output.reference_id, "validate", found.not_validated)
+    elif found.violations:
+        output.failure = Failure(output.source, output.reference_id, "validate", _violation_reason(found))
 
 
 def _violation_reason(found: CableFindings) -> str:
@@ -219,12 +233,6 @@ def _serialize_quads(quads: CableQuads, output: CableOutput, fmt: str) -> None:
             output.shared.append((key, _serialize(items, fmt), len(items)))
 
 
-PREFIXES = {
-    "cg": str(CG._NS), "cgv": str(CGV), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "skos": str(SKOS),
-    "prov": str(PROV), "foaf": str(FOAF), "rdfs": str(RDFS), "xsd": str(XSD),
-}
-
-
 def _serialize(quads: list[Quad], fmt: str) -> bytes:
     if fmt in ("nt", "ttl"):
         triples = [quad.triple for quad in quads]
@@ -242,6 +250,47 @@ def _batches(items: Iterable[RawCable | CableParseError], size: int = BATCH_SIZE
     return _chunks(as_failures, size)
 
 
+def _first_occurrences(items: Iterable[RawCable | CableParseError]) -> Iterator[RawCable | CableParseError]:
+    """Keep the first cable of each reference id, in input order; every later one becomes a read failure.
+
+    Why here, in the parent's input stream and before batching: two cables with one id would mint one
+    IRI, so in one batch SHACL sees a cable with two of everything and quarantines both with a reason
+    about the data, and in different batches both are merged into one named graph with two source
+    files. Only the parent sees every input in order, so only it can say which came first. Streaming
+    and bounded: one id -> first source entry per distinct id (the 251,287 ids of the full release fit).
+    """
+    first_seen: dict[str, str] = {}
+    for item in items:
+        key = _reference_key(item) if isinstance(item, RawCable) else None
+        if key is not None and (first := first_seen.get(key)) is not None:
+            item = CableParseError(f"duplicate of {first} (first seen there)", source=item.source,
+                                   reference_id=item.reference_id or key)
+        elif key is not None:
+            first_seen[key] = item.source
+        yield item
+
+
+def _reference_key(raw: RawCable) -> str | None:
+    """The id the worker will give the cable, or None when it will quarantine it anyway.
+
+    The key is the one the cable's IRI is minted from (`resource_key`): the container's id (layout
+    preamble, csv refid) canonicalised as the parser does (`repair_id`), so `09USNATO0383` and
+    `09USNATO383` are one cable, except a garbled id the release holds as a record of its own beside
+    the real one (`08ECTION01OF02MANAMA492` next to `08MANAMA492`), which keeps its own IRI and is no
+    duplicate. A bare text has no container id: its id is
+    rebuilt from its banner and date by the parser itself, run here once more (bare files are PDF text
+    dumps, a few per corpus; layout and csv inputs never pay this).
+    """
+    if raw.reference_id:
+        written = raw.reference_id.strip()
+        return resource_key(repair_id(written), written)
+    try:
+        record = parse_cable(raw)
+    except CableParseError:
+        return None
+    return resource_key(record.reference_id, record.reference_id_raw)
+
+
 def process(inputs: Iterable[str], *, input_format: str = "auto", options: Options | None = None,
             jobs: int | None = None, progress: Callable[[int], None] | None = None,
             on_report: Callable[[bytes], None] | None = None) -> Iterator[CableOutput]:
@@ -252,9 +301,9 @@ def process(inputs: Iterable[str], *, input_format: str = "auto", options: Optio
     """
     options = options or Options()
     check_base(options.base)  # fail fast on a bad base, before any worker starts
-    check_engine(options.engine)
+    options = replace(options, engine=check_engine(options.engine))  # workers get the engine "auto" chose
     jobs = jobs or os.cpu_count() or 1
-    batches = _batches(iter_inputs(list(inputs), format=input_format))
+    batches = _batches(_first_occurrences(iter_inputs(list(inputs), format=input_format)))
     yield from _run(_process_batch, batches, options, jobs, progress, on_report)
 
 
@@ -267,7 +316,8 @@ def _run(work: Callable[[list[Any]], tuple[list[CableOutput], bytes]], batches: 
         for batch in batches:
             yield from _deliver(work(batch), progress, on_report)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker,
+                             initargs=(options, os.getpid())) as pool:
         window: deque[Future[tuple[list[CableOutput], bytes]]] = deque()
         for batch in batches:
             window.append(pool.submit(work, batch))
@@ -294,9 +344,7 @@ def _validate_graphs(batch: list[CableGraph]) -> tuple[list[CableOutput], bytes]
     results, report = validate_cables([(graph.quads, graph.shared) for graph in batch], engine=options.engine,
                                       keep_report=options.keep_report)
     for output, found in zip(outputs, results, strict=True):
-        output.findings = found.findings
-        if found.violations:
-            output.failure = Failure(output.source, output.reference_id, "validate", _violation_reason(found))
+        _judge(output, found)
     keep = options.keep_report and len(report)
     return outputs, report.serialize(format="turtle", encoding="utf-8") if keep else b""
 
@@ -313,13 +361,17 @@ def validate_rdf(paths: Iterable[str], *, base: str = DEFAULT_BASE, jobs: int | 
 
 
 def check_engine(engine: str) -> str:
-    """The SHACL engine name, checked here (and the compiled engine's shapes compiled) before any worker starts:
-    an unknown name or a shape the compiled engine does not support fails the run at once, not per batch."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
-    if engine == "compiled":
-        compiled_validator()  # raises UnsupportedShapeFeature naming the shape and the feature
-    return engine
+    """The engine that will run, decided here before any worker starts, so that a bad setting fails the run at
+    once and not per batch, and "auto" says once (not once per worker) when it falls back to pyshacl.
+
+    "auto" -> "compiled", or "pyshacl" when the compiled engine refuses the shapes; "compiled" named
+    explicitly raises UnsupportedShapeFeature instead; an unknown name or a bad pyshacl cap raises ValueError.
+    """
+    resolved = resolve_engine(engine)
+    if resolved == "pyshacl":
+        pyshacl_max_cable_bytes()  # a malformed CABLEGRAPH_PYSHACL_MAX_CABLE_BYTES fails here, not in a worker
+    return resolved
+
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -34,7 +34,11 @@ UTF-8 (a UTF-8 BOM is dropped); if that fails, cp1252, then latin-1 (which canno
 encoding used is recorded on the item. CRLF and lone CR become LF. Leading blank lines and trailing
 whitespace of the cable text are removed (the PDF text files start with an empty line; the seed
 layout files have none), so ``text`` starts with the first header line, e.g. ``VZCZC...``.
-Nothing inside the text is changed.
+Nothing inside the text is changed: a cable whose text (anywhere, not only in the first bytes) holds a
+character XML 1.0 forbids (NUL, other C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates)
+becomes an error item naming its line and byte, since published it would break SPARQL XML results.
+Only regular files are opened: a FIFO, socket or device (which could block a run forever) is an error
+item too.
 
 csv escaping decision
 ---------------------
@@ -76,6 +80,7 @@ import gzip
 import io
 import os
 import re
+import stat
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -113,6 +118,8 @@ _MAX_TEXT_BYTES = 64 * 1024 * 1024
 _MAX_ROW_BYTES = 32 * 1024 * 1024
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+#: A head with at least one NUL byte in this many is binary or UTF-16 (ASCII in UTF-16 is half NULs).
+_BINARY_NUL_SHARE = 16
 _GZIP_MAGIC = b"\x1f\x8b"
 #: Other containers people are likely to pass by mistake, with what to do about them.
 _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -145,6 +152,16 @@ _CSV_DATETIME = r"(?:\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?
 _CSV_ROW_START = rf'"?\d+"?,"?{_CSV_DATETIME}"?,'
 _CSV_ROW_START_RE = re.compile(_CSV_ROW_START)
 _CSV_ROW_START_BRE = re.compile(_CSV_ROW_START.encode("ascii"))
+#: Row starts of a file whose first row quotes its id (the community cables.csv quotes every field), and
+#: of one whose first row does not (minimal quoting). Cable texts quote csv rows with a bare id
+#: (``12055,11/12/2003 16:26,...``): in a file that quotes ids those are text, never a row start.
+_CSV_QUOTED_ROW_START_BRE = re.compile(rf'"\d+","?{_CSV_DATETIME}"?,'.encode("ascii"))
+_CSV_BARE_ROW_START_BRE = re.compile(rf'\d+,"?{_CSV_DATETIME}"?,'.encode("ascii"))
+#: A row start with a stray quote in it (``""2","1/12/2010 9:00",``, ``"2","1"/12/2010``): a broken row of
+#: its own, not the rest of the row before it. In a file that quotes ids, the id must show a quote (a
+#: bare ``12055,11/12/2003`` there is a row quoted inside a cable text).
+_CSV_DAMAGED_QUOTED_ROW_START_BRE = re.compile(rb'(?:"+\d+"*|\d+"+),"{0,3}\d')
+_CSV_DAMAGED_BARE_ROW_START_BRE = re.compile(rb'"{0,3}\d+"{0,3},"{0,3}\d')
 _CSV_HEADER = r'[ \t]*"?id"?[ \t]*,[ \t]*"?date"?[ \t]*,'
 _CSV_HEADER_RE = re.compile(_CSV_HEADER, re.IGNORECASE)
 _CSV_HEADER_BRE = re.compile(_CSV_HEADER.encode("ascii"), re.IGNORECASE)
@@ -162,6 +179,13 @@ _BACKSLASH_STYLE_RE = re.compile(rb"\\\"[^,\"\r\n]")
 #: Proof a file doubles quotes: ``""`` right after a character a backslash writer would never put
 #: there (an empty field ``,"",`` starts after a comma; ``\""`` is an escaped quote then a quote).
 _RFC_STYLE_RE = re.compile(rb'[^,\\\n]""')
+#: Characters XML 1.0 does not allow anywhere in a document: C0 controls other than tab, LF and CR,
+#: lone surrogates, and U+FFFE/U+FFFF. (C1 controls and other noncharacters are allowed, if discouraged.)
+_XML_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN_WHY = (
+    "a character XML 1.0 forbids: published, it would make SPARQL XML results ill-formed, and it is not "
+    "dropped silently; the file is damaged or binary (remove the character, or convert the file to UTF-8)"
+)
 _LEADING_BLANK_LINES_RE = re.compile(r"\A(?:[ \t\f\v]*\n)+")
 _GLOB_MAGIC_RE = re.compile(r"[*?[]")
 
@@ -381,10 +405,50 @@ def _iter_expanded(expanded: ExpandedPaths, format: str) -> Iterator[RawCable | 
 # --- one file -------------------------------------------------------------------------------------
 
 
+class NotRegularFileError(OSError):
+    """The path is a FIFO, socket or device: reading it could block forever or never end."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"not a regular file ({kind})")
+        self.kind = kind
+        self.filename = str(path)
+
+
+#: What ``st_mode`` says a non-regular file is, for the reason a person reads.
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+)
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open ``path`` for reading bytes only if it is a regular file; raise NotRegularFileError otherwise.
+
+    Why not ``open`` then check: opening a FIFO for reading blocks until a writer turns up, so a FIFO
+    named ``x.txt`` in an input folder would hang the run before any check ran. ``O_NONBLOCK`` makes the
+    open return at once; the kind is then read from the open descriptor (no race with a file swapped
+    in between), and a regular file is switched back to blocking reads.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+            raise NotRegularFileError(path, kind)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 @contextmanager
 def _open_binary(path: Path) -> Iterator[io.BufferedIOBase]:
-    """Open ``path`` for reading bytes, transparently gunzipping when the magic bytes say gzip."""
-    with open(path, "rb") as raw:
+    """Open ``path`` for reading bytes, transparently gunzipping when the magic bytes say gzip.
+
+    Only regular files are opened (:func:`_open_regular`): anything else raises NotRegularFileError.
+    """
+    with _open_regular(path) as raw:
         magic = raw.read(2)
         raw.seek(0)
         if magic == _GZIP_MAGIC:
@@ -442,6 +506,10 @@ def _iter_file(path: Path, format: str) -> Iterator[RawCable | CableParseError]:
         )
         return
     text, encoding = _decode(data)
+    forbidden = _forbidden_character(text, encoding, data.startswith(_UTF8_BOM))
+    if forbidden is not None:
+        yield CableParseError(f"the text {forbidden}", source=source)
+        return
     text = _normalise_newlines(text)
     if fmt == "layout":
         yield _parse_layout(text, source, encoding)
@@ -450,20 +518,58 @@ def _iter_file(path: Path, format: str) -> Iterator[RawCable | CableParseError]:
 
 
 def _check_head(head: bytes, source: str, gz: bool) -> CableParseError | None:
-    """Refuse empty and binary files early, with a reason that says what they are."""
+    """Refuse empty and binary files early, with a reason that says what they are.
+
+    Only NULs dense enough to mean "binary or UTF-16" (a UTF-16 BOM, or at least one byte in
+    ``_BINARY_NUL_SHARE``) refuse the whole file here. A few stray NULs are left to the check of each
+    cable's whole text (:func:`_forbidden_character`), which names their line, and in a csv refuses
+    only the rows that hold them.
+    """
     if not head:
         what = "gzip stream decompresses to nothing" if gz else "file is empty"
         return CableParseError(what, source=source)
     for magic, what in _FOREIGN_MAGIC:
         if head.startswith(magic):
             return CableParseError(f"file is {what}", source=source)
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * _BINARY_NUL_SHARE >= len(head):
         return CableParseError(
             "file contains NUL bytes: it is binary, or UTF-16 text (convert it to UTF-8)", source=source
         )
     if not head.strip():
         return CableParseError("file holds only whitespace", source=source)
     return None
+
+
+def _forbidden_character(text: str, encoding: str, bom: bool) -> str | None:
+    """Where ``text`` holds a character XML 1.0 forbids, as words ("holds NUL ... at line 3, ..."), or None.
+
+    Why the whole text and not only the head: published, such a character makes Oxigraph's SPARQL XML
+    results ill-formed, wherever it sits. Why refuse rather than drop it: nothing inside a cable text
+    is ever changed silently (module docstring). The offset is the byte in the (decompressed) file.
+    """
+    found = _XML_FORBIDDEN_RE.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    line = _normalise_newlines(before).count("\n") + 1
+    offset = len(before.encode(encoding, "surrogatepass")) + (len(_UTF8_BOM) if bom else 0)
+    return (f"holds {_describe_character(found.group())} at line {line}, column {found.start() - line_start + 1} "
+            f"(byte {offset:,} of the file), {_FORBIDDEN_WHY}")
+
+
+def _describe_character(char: str) -> str:
+    """``NUL (U+0000)``, ``a control character (U+001B)``, ``a noncharacter (U+FFFE)``, ..."""
+    code = ord(char)
+    if code == 0:
+        kind = "NUL"
+    elif code < 0x20:
+        kind = "a control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate"
+    else:
+        kind = "a noncharacter"
+    return f"{kind} (U+{code:04X})"
 
 
 def _is_csv_name(path: Path) -> bool:
@@ -477,7 +583,10 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 def _read_error(exc: BaseException, source: str, where: str = "") -> CableParseError:
     """Turn an I/O or decompression failure into a reason that says what to do."""
     at = f" {where}" if where else ""
-    if isinstance(exc, EOFError):
+    if isinstance(exc, NotRegularFileError):
+        reason = (f"not a regular file ({exc.kind}): only regular files are read, since reading {exc.kind} "
+                  "could block the run forever or never end; pass the file it stands for instead")
+    elif isinstance(exc, EOFError):
         reason = (f"gzip stream is truncated{at}: the file ends before the compressed data does; "
                   "re-download it")
     elif isinstance(exc, gzip.BadGzipFile | zlib.error):
@@ -729,6 +838,10 @@ class _CsvFramer:
         self.skipping = False  # after an oversized row: drop lines up to the next row start
         self.seen_content = False
         self.items = 0
+        #: Row starts as this file writes them, learnt from its first row (see _CSV_QUOTED_ROW_START_BRE).
+        self.row_style: re.Pattern[bytes] | None = None
+        #: The last parsed row, held back until the next row start shows nothing was left of it.
+        self.held: tuple[RawCable, int] | None = None  # (the row, its last line)
         #: "backslash" | "rfc" once the file has shown which quote escaping it uses (None: not yet,
         #: read as backslash, the style of the real cables.csv). See :func:`_parse_csv_row`.
         self.style: str | None = None
@@ -748,6 +861,7 @@ class _CsvFramer:
                     continue
                 except _READ_ERRORS as exc:
                     where = f"after line {line_no}" + (f" (in row {self.row})" if self.buf else "")
+                    yield from self._release()
                     yield _read_error(exc, self.source, where)
                     return
                 line_no += 1
@@ -763,6 +877,7 @@ class _CsvFramer:
             else:
                 break
             yield from self._feed(number, line)
+        yield from self._release()
         if self.junk_first:
             yield self._junk_error()
         if self.items == 0:
@@ -784,14 +899,21 @@ class _CsvFramer:
                 self.seen_content = True
                 if _CSV_HEADER_BRE.match(line):
                     return
-            if not _CSV_ROW_START_BRE.match(line):
+            if not self._starts_row(line):
+                if self.held is not None and not self._damaged_row_start(line):
+                    yield self._left_over(number)
+                    return
+                yield from self._release()
                 if not self.skipping:
                     self.junk_first = self.junk_first or number
                     self.junk_last = number
                 return
+            yield from self._release()
             self.skipping = False
             if self.junk_first:
                 yield self._junk_error()
+            if self.row_style is None:
+                self.row_style = _CSV_QUOTED_ROW_START_BRE if line.startswith(b'"') else _CSV_BARE_ROW_START_BRE
             self.row += 1
             self.buf, self.buf_size, self.buf_first_line = [line], len(line), number
             self.open_quotes = self._quotes(line) % 2
@@ -802,10 +924,18 @@ class _CsvFramer:
             )
             if isinstance(item, CableParseError) and self.candidates:
                 yield self._cut()
-            else:
+            elif isinstance(item, CableParseError):
+                # A stray quote can balance the row's quotes early: the lines left before the next
+                # row start are the rest of this row, not a second problem to report.
                 self.items += 1
                 self._reset()
+                self.skipping = True
+                item.reason += "; lines after it up to the next row start are skipped with it"
                 yield item
+            else:
+                self.items += 1
+                self.held = (item, self.buf_first_line + len(self.buf) - 1)
+                self._reset()
         elif self.buf_size > _MAX_ROW_BYTES:
             if self.candidates:
                 yield self._cut()
@@ -818,6 +948,43 @@ class _CsvFramer:
                 )
                 self._reset()
                 self.skipping = True
+
+    def _starts_row(self, line: bytes) -> bool:
+        """Whether ``line`` opens a row. Inside a stretch of lines that belong to no row (a row whose start
+        is damaged), only a start written the way this file writes them counts: a bare ``12055,11/12/2003
+        16:26,...`` there is a row quoted inside that broken row's cable text, not the next row. Elsewhere
+        any row start counts (files that mix both ways are read), and no line is ever dropped unreported.
+        """
+        if not _CSV_ROW_START_BRE.match(line):
+            return False
+        return not self.junk_first or self.row_style is None or bool(self.row_style.match(line))
+
+    def _damaged_row_start(self, line: bytes) -> bool:
+        quoted = self.row_style is _CSV_QUOTED_ROW_START_BRE
+        return bool((_CSV_DAMAGED_QUOTED_ROW_START_BRE if quoted else _CSV_DAMAGED_BARE_ROW_START_BRE).match(line))
+
+    def _release(self) -> Iterator[RawCable]:
+        """Deliver the held row: the next row starts (or the file ends) right after it."""
+        if self.held is not None:
+            row, self.held = self.held[0], None
+            yield row
+
+    def _left_over(self, number: int) -> CableParseError:
+        """The held row parsed, but a line that starts no row follows it: its quotes closed too early.
+
+        That happens when a quote inside a field is not escaped and the row's quotes balance before
+        its real end: the row "parses" with its text cut short, and its rest follows. One error for
+        the row, and the rest is skipped with it (one malformed row, one item).
+        """
+        row, last = self.held  # type: ignore[misc]
+        self.held = None
+        self.skipping = True
+        return CableParseError(
+            f"row {row.source.rsplit('#row=', 1)[-1]}: its quoted fields close at line {last}, but line {number} "
+            "after it starts no row: a quote inside the row is probably not escaped, so its text would be "
+            "cut short; the row is skipped up to the next row start",
+            source=row.source, reference_id=row.reference_id,
+        )
 
     def _learn_style(self, line: bytes) -> None:
         """Settle the file's quote escaping on the first unambiguous evidence.
@@ -895,6 +1062,12 @@ def _parse_csv_row(
     if backslash:
         data = _protect_backslashes(data)
     text, encoding = _decode(data)
+    if (found := _XML_FORBIDDEN_RE.search(text)) is not None:
+        line = first_line + _normalise_newlines(text[: found.start()]).count("\n")
+        return CableParseError(
+            f"{where}: holds {_describe_character(found.group())} on line {line} of the file, "
+            f"{_FORBIDDEN_WHY}", source=row_source,
+        )
     try:
         parsed = list(csv.reader([text], dialect=_CablesCsv if backslash else _RfcCsv))
     except csv.Error as exc:

@@ -8,14 +8,25 @@ results do not depend on which other cables share its batch (tests check this ag
 whole-graph run). Each result is attributed back to the cable(s) whose data holds its focus
 node: a cable-local node to its cable, a shared node to every cable of the batch that uses it.
 
-Two engines read the same shapes file: "pyshacl" (the default, the reference) and "compiled"
-(cablegraph.compiled_shacl: the shapes compiled into Python evaluators over the batch's quads, an
-order of magnitude faster, proven equal to pyshacl by tests/test_compiled_shacl.py).
+Two engines read the same shapes file: "compiled" (cablegraph.compiled_shacl: the shapes compiled
+into Python evaluators over the batch's quads, an order of magnitude faster, proven equal to pyshacl
+by tests/test_compiled_shacl.py) and "pyshacl" (the reference). The default, "auto", is the compiled
+engine, or pyshacl when the shapes use a feature the compiled engine refuses (one log line says so):
+a shapes change must never stop a run that nobody asked to run compiled. Asking for "compiled" by
+name keeps the refusal, with its reason.
+
+pyshacl's time on one cable grows with the square of its size (a SPARQL constraint pairs its
+paragraphs: bench/bench_shacl_size.py), so under pyshacl a cable whose text is over a cap
+(PYSHACL_MAX_CABLE_BYTES, env CABLEGRAPH_PYSHACL_MAX_CABLE_BYTES) is not validated but reported as
+too large, which the pipeline quarantines with that reason: one pathological cable must not hold a
+worker for minutes. The largest real cable is 15 times under the cap; the compiled engine has no cap.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,8 +47,17 @@ if TYPE_CHECKING:
     from cablegraph.compiled_shacl.model import Result
 
 SEVERITIES = ("Violation", "Warning", "Info")
+#: The engines themselves (what the agreement tests and bench/bench_validate.py compare).
 ENGINES = ("pyshacl", "compiled")
-DEFAULT_ENGINE = "pyshacl"
+AUTO = "auto"
+#: What --shacl-engine accepts: "auto" is compiled, falling back to pyshacl when compiled refuses the shapes.
+ENGINE_CHOICES = (AUTO, "compiled", "pyshacl")
+DEFAULT_ENGINE = AUTO
+#: Largest cable text (UTF-8 bytes of the longest literal of its graph) pyshacl is given; 0: no cap.
+PYSHACL_MAX_CABLE_BYTES = 1_000_000
+MAX_CABLE_BYTES_ENV = "CABLEGRAPH_PYSHACL_MAX_CABLE_BYTES"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +81,7 @@ class Finding:
 @dataclass(slots=True)
 class CableFindings:
     findings: list[Finding] = field(default_factory=list)
+    not_validated: str | None = None  # why the cable was not validated at all (too large for pyshacl)
 
     @property
     def violations(self) -> list[Finding]:
@@ -172,20 +193,89 @@ def _findings(report: Graph) -> Iterable[Finding]:
 Cables = Sequence[tuple[list[Quad], dict[str, list[Quad]]]]
 
 
-def validate_cables(cables: Cables, engine: str = DEFAULT_ENGINE, keep_report: bool = True
-                    ) -> tuple[list[CableFindings], Graph]:
+def resolve_engine(engine: str) -> str:
+    """The engine that will run: "auto" resolved (once per process), a named one checked.
+
+    Raises ValueError for an unknown name, and UnsupportedShapeFeature (a ValueError) when "compiled"
+    was asked for by name and cannot evaluate the shapes: whoever names it wants it, or to know why not.
+    """
+    if engine == AUTO:
+        return _auto_engine()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINE_CHOICES)}")
+    if engine == "compiled":
+        compiled_validator()  # raises UnsupportedShapeFeature naming the shape and the feature
+    return engine
+
+
+@cache
+def _auto_engine() -> str:
+    """compiled, or pyshacl with one warning line when compiled refuses the shapes (cached: said once)."""
+    from cablegraph.compiled_shacl import UnsupportedShapeFeature
+
+    try:
+        compiled_validator()
+    except UnsupportedShapeFeature as refused:
+        where = f" in shape {refused.shape}" if refused.shape is not None else ""
+        log.warning("SHACL engine auto: the compiled engine does not support %s%s; validating with pyshacl "
+                    "(the reference, slower; --shacl-engine compiled would refuse)", refused.feature, where)
+        return "pyshacl"
+    return "compiled"
+
+
+def pyshacl_max_cable_bytes() -> int:
+    """The cap on a cable's text under pyshacl: CABLEGRAPH_PYSHACL_MAX_CABLE_BYTES, else the default."""
+    value = os.environ.get(MAX_CABLE_BYTES_ENV, "").strip()
+    if not value:
+        return PYSHACL_MAX_CABLE_BYTES
+    try:
+        cap = int(value.replace("_", ""))
+    except ValueError:
+        cap = -1
+    if cap < 0:
+        raise ValueError(f"{MAX_CABLE_BYTES_ENV}={value!r}: give a number of bytes (0 for no cap)")
+    return cap
+
+
+def cable_text_bytes(quads: Iterable[Quad]) -> int:
+    """UTF-8 bytes of the longest literal of a cable's graph: its full text (schema:text) for our data."""
+    longest = ""
+    for quad in quads:
+        value = quad.object
+        if type(value) is OxLiteral and len(value.value) > len(longest):
+            longest = value.value
+    return len(longest.encode("utf-8"))
+
+
+def too_large_reason(size: int, cap: int) -> str:
+    """The quarantine reason of a cable over the pyshacl cap: what, how much, and how to get past it."""
+    return (f"too large to validate with pyshacl ({size / 1e6:.2f} MB of text > the {cap / 1e6:.2f} MB cap; "
+            f"use the compiled engine (the default), or raise the cap with {MAX_CABLE_BYTES_ENV})")
+
+
+def validate_cables(cables: Cables, engine: str = DEFAULT_ENGINE, keep_report: bool = True,
+                    max_cable_bytes: int | None = None) -> tuple[list[CableFindings], Graph]:
     """Validate a batch: each item is (cable quads, shared quads by key). One result list per cable.
 
     The report graph is pyshacl's own with the pyshacl engine; the compiled engine builds one only
-    with `keep_report` (and returns an empty graph otherwise).
+    with `keep_report` (and returns an empty graph otherwise). Under pyshacl, a cable whose text is
+    over `max_cable_bytes` (default: pyshacl_max_cable_bytes()) is left out and marked not_validated.
     """
+    engine = resolve_engine(engine)
     if engine == "compiled":
         return _validate_cables_compiled(cables, keep_report)
-    if engine != "pyshacl":
-        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
+    return _validate_cables_pyshacl(cables, pyshacl_max_cable_bytes() if max_cable_bytes is None else max_cable_bytes)
+
+
+def _validate_cables_pyshacl(cables: Cables, cap: int) -> tuple[list[CableFindings], Graph]:
+    per_cable = [CableFindings() for _ in cables]
     owners: dict[str, set[int]] = defaultdict(set)
     graph = Graph()
     for index, (cable_quads, shared) in enumerate(cables):
+        size = cable_text_bytes(cable_quads) if cap else 0
+        if size > cap:
+            per_cable[index].not_validated = too_large_reason(size, cap)
+            continue
         to_graph(cable_quads, graph)
         for quad in cable_quads:
             owners[quad.subject.value].add(index)  # type: ignore[union-attr]
@@ -193,12 +283,20 @@ def validate_cables(cables: Cables, engine: str = DEFAULT_ENGINE, keep_report: b
             to_graph(quads, graph)
             for quad in quads:
                 owners[quad.subject.value].add(index)  # type: ignore[union-attr]
+    if not owners:
+        return per_cable, Graph()  # every cable was over the cap: nothing for pyshacl to do
     findings, report = validate_graph(graph)
-    per_cable = [CableFindings() for _ in cables]
+    validated = sorted({index for indexes in owners.values() for index in indexes})
     for finding in findings:
-        for index in sorted(owners.get(finding.focus, range(len(cables)))):
+        for index in sorted(owners.get(finding.focus, validated)):
             per_cable[index].findings.append(finding)
     return per_cable, report
+
+
+def forget_shapes() -> None:
+    """Forget the parsed and compiled shapes and the resolved "auto" engine: for tests that swap the shapes."""
+    for cached in (shapes_graph, _shape_names, compiled_validator, _auto_engine):
+        cached.cache_clear()
 
 
 @cache
@@ -281,5 +379,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
-__all__ = ["ENGINES", "CableFindings", "Finding", "NamedNode", "compiled_validator", "count_by_shape",
-           "shapes_graph", "to_graph", "validate_cables", "validate_graph"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "ENGINE_CHOICES", "PYSHACL_MAX_CABLE_BYTES", "CableFindings", "Finding",
+           "NamedNode", "cable_text_bytes", "compiled_validator", "count_by_shape", "forget_shapes",
+           "pyshacl_max_cable_bytes", "resolve_engine", "shapes_graph", "to_graph", "validate_cables",
+           "validate_graph"]

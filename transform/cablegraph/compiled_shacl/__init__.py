@@ -1,7 +1,8 @@
 """The compiled SHACL engine: the shapes file compiled into Python evaluators, equal to pyshacl on our shapes.
 
-pyshacl (the reference, and the default) validates a batch of 200 cables at about 40 cables/s per
-core: too slow for the 251,287-cable release in five minutes on two cores. This engine reads the
+pyshacl (the reference) validates a batch of 200 cables at about 40 cables/s per core: too slow for
+the 251,287-cable release in five minutes on two cores, so this engine is the default ("auto" in
+cablegraph.validate: this engine, or pyshacl when it refuses the shapes). This engine reads the
 same shapes file at runtime, compiles the SHACL Core subset it uses (and refuses, with
 UnsupportedShapeFeature, anything else), indexes each batch's pyoxigraph quads in plain dicts and
 runs the shapes' SPARQL-based targets and constraints with pyoxigraph. Where pyshacl departs from

@@ -363,7 +363,7 @@ class Sparql(_Base):
             return NO_RESULTS
         node_value = focus if shape.path is None else None
         found = []
-        seen: list[tuple] = []
+        seen: set[tuple] = set()  # a set: a query may give many rows, and a list made this quadratic in them
         failed = False
         for row in rows:
             if "failure" in row:
@@ -376,10 +376,10 @@ class Sparql(_Base):
             this, path, value = row.pop("this", None), row.pop("path", None), row.pop("value", None)
             if this is None and path is None and value is None:
                 continue
-            key = (this, path, value, row)
+            key = (this, path, value, tuple(sorted(row.items())))
             if key in seen:
                 continue
-            seen.append(key)
+            seen.add(key)
             value = value if value is not None else node_value
             bound: dict[str, object] = dict(row)
             for name, term in (("this", this), ("path", path), ("value", value)):

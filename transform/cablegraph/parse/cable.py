@@ -19,6 +19,7 @@ from cablegraph.parse.header import parse_header
 from cablegraph.parse.ids import canonical_id, repair_id, split_id, year_from_two_digits
 from cablegraph.parse.references import Citing, parse_references
 from cablegraph.parse.tags import find_tags_block, parse_tags
+from cablegraph.parse.truncation import truncation_reason
 from cablegraph.record import CableRecord
 from cablegraph.sources import RawCable
 
@@ -55,6 +56,8 @@ def _parse(raw: RawCable) -> CableRecord:
                               source=raw.source, reference_id=raw.reference_id)
     work = normalize(text)
     banner = find_banner(work)
+    if cut := truncation_reason(work, banner):  # before the header is read: a cut header invents addressees
+        raise CableParseError(cut, source=raw.source, reference_id=raw.reference_id)
     header = parse_header(work[: banner.start] if banner else work[:4000])
     if banner and header.transmission_id is None and not header.from_:
         # Printed from a mailbox (`Cable Text: ... S E C R E T TRIPOLI 00498`): the banner comes first.

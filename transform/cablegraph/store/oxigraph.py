@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
 import requests
 
@@ -56,17 +56,41 @@ def answers(url: str, timeout: float = 2.0) -> bool:
     return response.status_code == 200
 
 
-def running_server(location: str | Path) -> str | None:
-    """The URL of a live cablegraph-started server holding `location`, else None."""
+def running_server(location: str | Path, *, writable: bool = False) -> str | None:
+    """The URL of a live cablegraph-started server holding `location` (a writable one with `writable`)."""
+    info = server_info(location)
+    if info is None or (writable and info.get("read_only", True)):
+        return None
+    return info["url"]
+
+
+def server_info(location: str | Path) -> dict | None:
+    """What the state file of a live server holding `location` says (pid, url, read_only), else None.
+
+    A state file is believed only while its process lives and answers on its URL: a server killed with -9
+    leaves the file behind.
+    """
     state = Path(location) / STATE_FILE
     if not state.is_file():
         return None
     try:
         info = json.loads(state.read_text(encoding="utf-8"))
         os.kill(int(info["pid"]), 0)
-    except (ValueError, KeyError, OSError):
+    except (ValueError, KeyError, TypeError, OSError):
         return None
-    return info["url"] if answers(info["url"]) else None
+    return info if answers(info["url"]) else None
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on host:port (then a server we start there could not bind, and
+    whatever answers would be somebody else's)."""
+    with socket.socket() as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 class OxigraphServer:
@@ -116,6 +140,9 @@ class OxigraphServer:
 
     def start(self, wait: float = 60.0) -> OxigraphServer:
         self.location.mkdir(parents=True, exist_ok=True)
+        if port_taken(self.host, self.port):
+            raise ServerError(f"port {self.port} on {self.host} is already in use by another process: stop it, "
+                              "or choose another port")
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -124,6 +151,8 @@ class OxigraphServer:
             if self.process.poll() is not None:
                 raise ServerError(f"oxigraph exited with code {self.process.returncode}: {self._log_tail()}")
             if answers(self.url, timeout=1.0):
+                if self.process.poll() is not None:  # whatever answered is not our child: it could not bind
+                    raise ServerError(f"oxigraph exited with code {self.process.returncode}: {self._log_tail()}")
                 if not self.record_state:
                     return self
                 (self.location / STATE_FILE).write_text(
@@ -149,18 +178,27 @@ class OxigraphServer:
     def serve_forever(self) -> None:
         """Block until interrupted (Ctrl-C or SIGTERM), then stop the server."""
         assert self.process is not None
+        # The server runs in a session of its own (so a Ctrl-C meant for us does not reach it first); SIGTERM's
+        # default action would end this process without stopping it, and leave it orphaned on the store.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             self.process.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             self.stop()
 
     def _log_tail(self) -> str:
+        """The end of the server's log, as the line that says what went wrong (Oxigraph's own stack backtrace
+        stays in the log file, which is named)."""
         try:
-            return self.log.read_text(encoding="utf-8", errors="replace")[-800:].strip() or "(empty log)"
+            tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         except OSError:
             return "(no log)"
+        tail = tail.split("Stack backtrace:")[0]
+        lines = [line.strip() for line in tail.splitlines() if line.strip() and line.strip() != "Caused by:"]
+        return f"{' / '.join(lines[-3:])[:400] or '(empty log)'} (log: {self.log})"
 
     def __enter__(self) -> OxigraphServer:
         return self.start()

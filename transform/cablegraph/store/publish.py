@@ -1,26 +1,30 @@
 """`cablegraph publish`: text -> record -> triples -> shapes -> store -> dumps, in one command.
 
-The published data directory::
+A release is built whole in a staging folder and switched in by one atomic rename (store/release.py),
+so a crash at any moment leaves the previous release as it was. The published data directory::
 
-    DATA/store/                 the Oxigraph store (`cablegraph serve --data DATA` serves it)
+    DATA/store                  the Oxigraph store (`cablegraph serve --data DATA` serves it)
     DATA/dumps/cables.nq.gz     every graph, named graphs kept (N-Quads)
     DATA/dumps/cables.ttl.gz    the same triples as one Turtle file (graph names dropped)
     DATA/dumps/SHA256SUMS       checksums of the dumps
     DATA/quarantine.jsonl       every cable that did not make it, with the reason
+    DATA/release.json           what was published, when, from what, with the counts
 
-A fresh store is bulk-loaded beside the old one and swapped in when complete, so a failed
-publish never leaves a half-built store behind. If a read-write server started by
-cablegraph holds the store, the cables go to it over HTTP instead (incrementally).
+each a link through DATA/current into DATA/releases/<id>/. If a read-write server started by
+cablegraph (`serve --read-write`) holds the store, the cables go to it over HTTP instead,
+incrementally: the user chose a live store, which is changed in place.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,22 +32,17 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serial
 
 from cablegraph import __version__, pipeline
 from cablegraph.queries import read_query
-from cablegraph.rdf.vocab import DEFAULT_BASE, ONTOLOGY_IRI
+from cablegraph.rdf.vocab import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES
 from cablegraph.resources import project_file, project_root
 from cablegraph.store.endpoint import Endpoint
 from cablegraph.store.load import LoadState, load
 from cablegraph.store.oxigraph import running_server
+from cablegraph.store.release import DataFolder, crash_point
 from cablegraph.validate import DEFAULT_ENGINE
 
 VOCABULARY_FILES = (
     ("ontology", "cablegraph.ttl"), ("ontology", "vocabularies.ttl"), ("shapes", "cablegraph-shapes.ttl"),
 )
-PREFIXES = {
-    "cg": ONTOLOGY_IRI + "#", "cgv": "https://w3id.org/cablegraph/vocab/", "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 @dataclass(slots=True)
@@ -68,53 +67,112 @@ def publish(inputs: Iterable[str], data: str | Path, *, base: str = DEFAULT_BASE
             jobs: int | None = None, public_url: str | None = None, progress: Callable[[int], None] | None = None,
             say: Callable[[str], None] = print, wikidata_cache: str | None = None,
             engine: str = DEFAULT_ENGINE, publisher: Publisher | None = None) -> PublishResult:
-    data = Path(data)
-    data.mkdir(parents=True, exist_ok=True)
-    work = data / "work"
-    work.mkdir(exist_ok=True)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    """Publish `inputs` into the data folder `data`, holding its lock for the whole run."""
+    inputs = list(inputs)
+    with DataFolder(data).locked() as folder:
+        writable = running_server(folder.path / "store", writable=True)
+        if writable:
+            return _publish_over_http(inputs, folder, writable, base=base, input_format=input_format, jobs=jobs,
+                                      progress=progress, say=say, wikidata_cache=wikidata_cache, engine=engine)
+        serving = running_server(folder.path / "store")
+        result = _publish_release(inputs, folder, base=base, input_format=input_format, jobs=jobs,
+                                  public_url=public_url, progress=progress, say=say, wikidata_cache=wikidata_cache,
+                                  engine=engine, publisher=publisher or Publisher())
+        if serving:
+            say(f"the running server {serving} still serves the previous release: restart `cablegraph serve` "
+                "to serve this one")
+        return result
 
+
+def _publish_release(inputs: list[str], folder: DataFolder, *, base: str, input_format: str, jobs: int | None,
+                     public_url: str | None, progress: Callable[[int], None] | None, say: Callable[[str], None],
+                     wikidata_cache: str | None, engine: str, publisher: Publisher) -> PublishResult:
+    """Every part of the release in a staging folder, then one switch; nothing of the previous one is touched."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    staging = folder.stage()
+    work = staging / "work"
+    work.mkdir()
     nquads = work / "cables.nq"
     say("parse, transform and validate ...")
     summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
-                                 quarantine=str(data / "quarantine.jsonl"), validate=True, progress=progress,
+                                 quarantine=str(staging / "quarantine.jsonl"), validate=True, progress=progress,
                                  wikidata_cache=wikidata_cache, engine=engine)
     timings["transform+validate"] = time.perf_counter() - started
-    result = PublishResult(data=data, summary=summary, seconds=timings)
-
+    crash_point("after-transform")
+    result = PublishResult(data=folder.path, summary=summary, seconds=timings)
     vocabulary = work / "vocabulary.nq"
     write_vocabulary(vocabulary, base)
-    server = running_server(data / "store")
     step = time.perf_counter()
-    if server:
+    say("bulk loading a fresh store ...")
+    store = build_store(staging / "store", [nquads, vocabulary])
+    timings["load (bulk)"] = time.perf_counter() - step
+    crash_point("after-load")
+    step = time.perf_counter()
+    say("writing dumps ...")
+    result.dumps = write_dumps(store, staging / "dumps")
+    timings["dumps"] = time.perf_counter() - step
+    step = time.perf_counter()
+    describe_dataset(store, base, result.dumps, public_url, publisher)
+    store.flush()
+    result.triples_in_store = len(store)
+    timings["dataset description"] = time.perf_counter() - step
+    crash_point("after-description")
+    del store  # closes the store: the folder is renamed next
+    shutil.rmtree(work)
+    timings["total"] = time.perf_counter() - started
+    release = folder.switch(staging, _manifest(inputs, base, result))
+    # Name the dumps by their published path (DATA/dumps/..., through `current`), not the staging one.
+    result.dumps = [replace(dump, path=folder.path / "dumps" / dump.path.name) for dump in result.dumps]
+    say(f"published release {release.name}")
+    return result
+
+
+def _publish_over_http(inputs: list[str], folder: DataFolder, server: str, *, base: str, input_format: str,
+                       jobs: int | None, progress: Callable[[int], None] | None, say: Callable[[str], None],
+                       wikidata_cache: str | None, engine: str) -> PublishResult:
+    """Send the cables to the read-write server holding the store; the quarantine report is replaced whole."""
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=folder.path))
+    try:
+        nquads, vocabulary, quarantine = work / "cables.nq", work / "vocabulary.nq", work / "quarantine.jsonl"
+        say("parse, transform and validate ...")
+        summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
+                                     quarantine=str(quarantine), validate=True, progress=progress,
+                                     wikidata_cache=wikidata_cache, engine=engine)
+        timings = {"transform+validate": time.perf_counter() - started}
+        write_vocabulary(vocabulary, base)
+        step = time.perf_counter()
         say(f"loading over HTTP into the running server {server} ...")
-        endpoint = Endpoint.oxigraph(server)
-        state = LoadState(data / "load-state.sqlite")
-        loaded = load([str(nquads), str(vocabulary)], endpoint, base=base, state=state)
-        state.close()
+        state = LoadState(folder.path / "load-state.sqlite")
+        try:
+            loaded = load([str(nquads), str(vocabulary)], Endpoint.oxigraph(server), base=base, state=state)
+        finally:
+            state.close()
         if loaded.failures:
             raise RuntimeError(f"{len(loaded.failures)} graphs could not be loaded; first: {loaded.failures[0]}")
-        result.over_http = server
+        os.replace(quarantine, (folder.path / "quarantine.jsonl").resolve())
         timings["load (HTTP)"] = time.perf_counter() - step
-        store = None
-    else:
-        say("bulk loading a fresh store ...")
-        store = build_store(data / "store", [nquads, vocabulary])
-        timings["load (bulk)"] = time.perf_counter() - step
-    if store is not None:
-        step = time.perf_counter()
-        say("writing dumps ...")
-        result.dumps = write_dumps(store, data / "dumps")
-        timings["dumps"] = time.perf_counter() - step
-        step = time.perf_counter()
-        describe_dataset(store, base, result.dumps, public_url, publisher or Publisher())
-        store.flush()
-        result.triples_in_store = len(store)
-        timings["dataset description"] = time.perf_counter() - step
-    timings["total"] = time.perf_counter() - started
-    shutil.rmtree(work, ignore_errors=True)
-    return result
+        timings["total"] = time.perf_counter() - started
+        return PublishResult(data=folder.path, summary=summary, seconds=timings, over_http=server)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _manifest(inputs: list[str], base: str, result: PublishResult) -> dict:
+    """release.json: what a release holds, for people and scripts (serve reads nothing else from it)."""
+    summary = result.summary
+    return {
+        "published": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cablegraph": __version__,
+        "base": base,
+        "inputs": [str(Path(path).resolve()) if Path(path).exists() else path for path in inputs],
+        "cables_in": summary.cables_in,
+        "cables_out": summary.cables_out,
+        "quarantined": summary.quarantined,
+        "triples": result.triples_in_store,
+        "dumps": {dump.path.name: {"bytes": dump.byte_size, "sha256": dump.sha256} for dump in result.dumps},
+    }
 
 
 def write_vocabulary(path: Path, base: str) -> None:
@@ -128,22 +186,13 @@ def write_vocabulary(path: Path, base: str) -> None:
 
 
 def build_store(location: Path, files: list[Path]) -> Store:
-    """Bulk-load the files into a new store beside `location`, then swap it in."""
-    fresh = location.with_name(location.name + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    store = Store(str(fresh))
+    """Bulk-load the files into a new store at `location` (a staging folder's: nobody reads it yet)."""
+    store = Store(str(location))
     for path in files:
         store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
     store.flush()
     store.optimize()
-    del store
-    old = location.with_name(location.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if location.exists():
-        location.rename(old)
-    fresh.rename(location)
-    shutil.rmtree(old, ignore_errors=True)
-    return Store(str(location))
+    return store
 
 
 def write_dumps(store: Store, folder: Path) -> list[Dump]:
@@ -152,6 +201,7 @@ def write_dumps(store: Store, folder: Path) -> list[Dump]:
     nq = folder / "cables.nq.gz"
     with gzip.open(nq, "wb", compresslevel=6) as out:
         store.dump(out, format=RdfFormat.N_QUADS)
+    crash_point("mid-dumps")
     ttl = folder / "cables.ttl.gz"
     with gzip.open(ttl, "wb", compresslevel=6) as out:
         serialize((quad.triple for quad in store.quads_for_pattern(None, None, None)), out,

@@ -1,7 +1,8 @@
 """`/sparql`: the SPARQL 1.1 Protocol endpoint, read-only, forwarded to the Oxigraph server.
 
 Queries arrive as GET `?query=`, POST form `query=` or POST `application/sparql-query`, with optional
-`default-graph-uri`/`named-graph-uri`; the store's answer is streamed back with its content type.
+`default-graph-uri`/`named-graph-uri`; the store's answer is sent back whole
+(up to `Limits.max_result_bytes`) with its content type.
 `?format=csv|tsv|json|xml` asks for a download with a file name. Updates (`update=`,
 `application/sparql-update`, or an update sent as a query) and `SERVICE` to endpoints the operator did
 not allow are refused with 403 and a message, before anything reaches the store: web/querycheck.py
@@ -13,14 +14,14 @@ those), so the query is answered over the dataset it names.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import anyio
 import httpx
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import PlainTextResponse, Response
 
 from cablegraph.web.querycheck import READ_ONLY, judge
 
@@ -42,6 +43,10 @@ class Limits:
     # exhaust the machine's threads (the pages' reader too). Paced, the public reader holds at most
     # rate x timeout of them (20 x 30 = 600).
     queries_per_second: float = 20.0
+    # The largest answer /sparql returns, in bytes. An answer is read from the store up to this size before the
+    # site replies, so a result too large is refused with a message (507) instead of a 200 that breaks off
+    # mid-stream; the memory this costs is bounded by max_result_bytes x concurrent_queries.
+    max_result_bytes: int = 16 << 20
 
 
 class PublicQueries:
@@ -92,6 +97,8 @@ class PublicQueries:
 BUSY = "The SPARQL endpoint is busy ({n} queries running); try again in a few seconds.\n"
 PACED = ("The SPARQL endpoint starts at most {rate:g} queries a second and more are waiting; try again in a few "
          "seconds, or download the data from /dumps/ to run many queries on your own store.\n")
+TOO_LARGE = ("The answer is larger than {mb:g} MB, the most this endpoint returns. Add a LIMIT (with OFFSET to page "
+             "through it) or download the data from /dumps/ to run the query on your own store.\n")
 TIMED_OUT = ("The query ran longer than {s} s and was stopped. Add a LIMIT, narrow the pattern, or download the "
              "data from /dumps/ to run long queries on your own store.\n")
 
@@ -178,8 +185,21 @@ async def sparql_endpoint(request: Request) -> Response:
             return PlainTextResponse(TIMED_OUT.format(s=limits.query_timeout), status_code=504)
         return PlainTextResponse(f"The store refused the query ({answer.status_code}): {text[:2000]}\n",
                                  status_code=400 if answer.status_code < 500 else 502)
-    return StreamingResponse(_relay(answer, public.slots), status_code=answer.status_code,
-                             media_type=answer.headers.get("content-type"), headers=headers)
+    try:
+        body = await _bounded_answer(answer, limits.max_result_bytes)
+    except httpx.TimeoutException:
+        public.stop_runaway()
+        return PlainTextResponse(TIMED_OUT.format(s=limits.query_timeout), status_code=504)
+    except httpx.TransportError:  # the store went away mid-answer (restarted after a runaway query)
+        return PlainTextResponse(BUSY.format(n=limits.concurrent_queries), status_code=503,
+                                 headers={"Retry-After": "5"})
+    finally:
+        await answer.aclose()
+        public.slots.release()
+    if body is None:
+        return PlainTextResponse(TOO_LARGE.format(mb=limits.max_result_bytes / (1 << 20)), status_code=507)
+    return Response(body, status_code=answer.status_code, media_type=answer.headers.get("content-type"),
+                    headers=headers)
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes | None:
@@ -188,23 +208,24 @@ async def _bounded_body(request: Request, limit: int) -> bytes | None:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         return None
+    return await _at_most(request.stream(), limit)
+
+
+async def _bounded_answer(answer: httpx.Response, limit: int) -> bytes | None:
+    """The store's whole answer, or None as soon as it grows past `limit` bytes (the rest is never read).
+
+    Read whole before the reply starts so that every failure (too large, a timeout, the store restarting)
+    gets its own status and message: a streamed 200 that stops halfway would look like a short result.
+    """
+    return await _at_most(answer.aiter_raw(), limit)
+
+
+async def _at_most(stream: AsyncIterator[bytes], limit: int) -> bytes | None:
+    """All of `stream`, or None as soon as it passes `limit` bytes."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    async for chunk in stream:
         size += len(chunk)
         if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-async def _relay(answer: httpx.Response, slots: asyncio.Semaphore):
-    """The store's answer, chunk by chunk; the upstream response is closed and the slot freed however the
-    stream ends (read to the end, the client gone, an error)."""
-    try:
-        async for chunk in answer.aiter_raw():
-            yield chunk
-    finally:
-        try:
-            await answer.aclose()
-        finally:
-            slots.release()

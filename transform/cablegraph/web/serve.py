@@ -15,6 +15,7 @@ from types import FrameType
 import uvicorn
 
 from cablegraph.store.oxigraph import OxigraphServer
+from cablegraph.store.release import DataFolder
 from cablegraph.web.app import Settings, create_app
 from cablegraph.web.endpoint import Limits
 from cablegraph.web.sizes import MAX_HEAD_BYTES
@@ -46,6 +47,9 @@ def run(data: Path, host: str, port: int, *, base: str | None = None, store_port
     while uvicorn runs turn the re-raised signal into a SystemExit.
     """
     limits = limits or Limits()
+    # The release published now, resolved once: a publish that switches to a newer one while this site runs
+    # leaves it serving a whole release (store, dumps and description of the same run), never a mixture.
+    data = DataFolder(data).current() or data
     for handled in (signal.SIGINT, signal.SIGTERM):
         signal.signal(handled, _exit_quietly)
     # The pages' store runs without --timeout-s: Oxigraph keeps one thread per query alive for the whole timeout,
