@@ -306,3 +306,20 @@ def test_dataset_describes_its_wikidata_linkset(published):
                                            <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o ;
                                            <http://www.w3.org/ns/prov#hadPrimarySource> ?src } } }""")
     assert unrecorded.boolean is False  # every published link has its provenance
+
+
+def test_the_release_has_a_search_index_of_every_published_cable(published):
+    """Every published cable is in the index once, under its IRI, and its own subject finds it."""
+    from cablegraph.search.query import Searcher, plain_words
+
+    result, records, _ = published
+    searcher = Searcher(result.data / "search.sqlite")
+    try:
+        iris = {row[0] for row in searcher.db.execute("SELECT iri FROM cable")}
+        assert iris == set(records) and searcher.cables() == result.summary.cables_out
+        sample = [iri for iri in sorted(records) if records[iri]["subject"]][::150]
+        for iri in sample:
+            found = searcher.search(plain_words(records[iri]["subject"]), limit=1000, facets=False)
+            assert iri in {hit.iri for hit in found.hits}, records[iri]["subject"]
+    finally:
+        searcher.close()

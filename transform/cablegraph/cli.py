@@ -603,6 +603,74 @@ def query(name: str | None, params: tuple[str, ...], endpoint: str, data: str | 
     click.echo(format_results(results, fmt))
 
 
+@main.command()
+@click.argument("words", nargs=-1)
+@click.option("--data", default="var/cablegraph", show_default=True, type=click.Path(file_okay=False),
+              help=DATA_HELP)
+@click.option("--tag", "tags", multiple=True, metavar="CODE", help="Only cables with this TAGS code (repeatable: all).")
+@click.option("--origin", metavar="STATION", help="Only cables from this post (its station code, e.g. CAIRO).")
+@click.option("--classification", metavar="LEVEL", help="Only cables of this level, e.g. SECRET.")
+@click.option("--caveat", metavar="CAVEAT", help="Only cables with this caveat, e.g. NOFORN.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Written on or after this day.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Written on or before this day.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Cables to show.")
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--facets", is_flag=True, help="Also print the counts by year, origin, classification, tag, caveat.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def search(words: tuple[str, ...], data: str, tags: tuple[str, ...], origin: str | None,
+           classification: str | None, caveat: str | None, date_from, date_to, limit: int, page: int, facets: bool,
+           fmt: str) -> None:
+    """Search the published cables' words, ranked (BM25), with snippets; narrow by facets.
+
+    WORDS use the index's query language: all words must occur (gaddafi tent), "a phrase",
+    a prefix* , OR, NOT, NEAR(a b, 5); accents do not matter. With no words, the filters
+    alone list cables, newest first:  cablegraph search --origin CAIRO --classification SECRET
+    """
+    from cablegraph.search.query import Filters, Searcher, SearchError
+
+    try:
+        searcher = Searcher(Path(data) / "search.sqlite")
+    except FileNotFoundError as error:
+        raise click.UsageError(f"{error} (cablegraph publish ... --data {data})") from error
+    filters = Filters(tuple(tag.upper() for tag in tags), origin and origin.upper(),
+                      classification and classification.upper(), caveat and caveat.upper(),
+                      date_from and date_from.date().isoformat(), date_to and date_to.date().isoformat())
+    try:
+        found = searcher.search(" ".join(words), filters, limit=limit, offset=(page - 1) * limit, facets=facets)
+    except SearchError as error:
+        raise click.UsageError(str(error)) from error
+    finally:
+        searcher.close()
+    click.echo(_search_output(found, fmt))
+
+
+def _search_output(found, fmt: str) -> str:
+    from cablegraph.search.query import MARK_END, MARK_START
+
+    def snippet(text: str, start: str = "[", end: str = "]") -> str:
+        return " ".join(text.replace(MARK_START, start).replace(MARK_END, end).split())
+
+    if fmt == "json":
+        return json.dumps({"total": found.total, "hits": [
+            {"iri": hit.iri, "id": hit.reference_id, "created": hit.created, "origin": hit.origin,
+             "classification": hit.classification, "subject": hit.subject, "snippet": snippet(hit.snippet),
+             "score": hit.score} for hit in found.hits],
+            "facets": {name: dict(values) for name, values in found.facets.items()}}, ensure_ascii=False, indent=2)
+    from cablegraph.store.run import Results, format_results
+
+    columns = ["id", "created", "origin", "classification", "subject", "snippet"]
+    rows = [{name: {"value": value or ""} for name, value in zip(
+        columns, (hit.reference_id, (hit.created or "")[:10], hit.origin, hit.classification, hit.subject,
+                  snippet(hit.snippet)), strict=True)} for hit in found.hits]
+    text = format_results(Results(columns, rows), "csv" if fmt == "csv" else "table")
+    if fmt == "csv":
+        return text
+    lines = [text, f"{found.total:,} cables match"]
+    for name, values in found.facets.items():
+        lines.append(f"{name}: " + ", ".join(f"{value} ({count:,})" for value, count in values))
+    return "\n".join(lines)
+
+
 def _endpoint_for(data: Path, stack: ExitStack) -> str:
     """The query URL of a data directory's running server, or of a read-only one started for this command."""
     from cablegraph.store.oxigraph import OxigraphServer, running_server

@@ -406,15 +406,17 @@ def _open_output(stack: ExitStack, path: str) -> IO[bytes]:
 def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = None, input_format: str = "auto",
               base: str | None = None, jobs: int | None = None, quarantine: str | None = None,
               validate: bool = True, progress: Callable[[int], None] | None = None,
-              wikidata_cache: str | None = None, engine: str = DEFAULT_ENGINE) -> Summary:
+              wikidata_cache: str | None = None, engine: str = DEFAULT_ENGINE,
+              on_record: Callable[[dict[str, Any]], None] | None = None) -> Summary:
     """Write the quads of every input cable to `output`; failures to the `quarantine` JSON-lines file.
 
     With `validate`, a cable whose data has a SHACL Violation is quarantined with the shapes'
-    messages instead of written; Warnings and Infos are written and counted.
+    messages instead of written; Warnings and Infos are written and counted. `on_record` is given
+    the record of every cable written, in order (publish builds its search index from them).
     """
     fmt = output_format_for(output, rdf_format)
     options = Options(base=check_base(base or DEFAULT_BASE), rdf_format=fmt, validate=validate,
-                      wikidata_cache=wikidata_cache, engine=check_engine(engine))
+                      wikidata_cache=wikidata_cache, engine=check_engine(engine), keep_record=on_record is not None)
     summary = Summary()
     started = time.perf_counter()
     seen_shared: set[str] = set()
@@ -428,6 +430,8 @@ def transform(inputs: Iterable[str], output: str, *, rdf_format: str | None = No
                     report.write(quarantine_line(item) + "\n")
                 continue
             out.write(item.body)
+            if on_record and item.record:
+                on_record(item.record)
             for key, body, count in item.shared:
                 if key not in seen_shared:
                     seen_shared.add(key)

@@ -8,6 +8,7 @@ so a crash at any moment leaves the previous release as it was. The published da
     DATA/dumps/cables.ttl.gz    the same triples as one Turtle file (graph names dropped)
     DATA/dumps/SHA256SUMS       checksums of the dumps
     DATA/quarantine.jsonl       every cable that did not make it, with the reason
+    DATA/search.sqlite          the full-text index of the published cables (SQLite FTS5)
     DATA/release.json           what was published, when, from what, with the counts
 
 each a link through DATA/current into DATA/releases/<id>/. If a read-write server started by
@@ -34,6 +35,7 @@ from cablegraph import __version__, pipeline
 from cablegraph.queries import read_query
 from cablegraph.rdf.vocab import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES
 from cablegraph.resources import project_file, project_root
+from cablegraph.search.index import SEARCH_INDEX, IndexWriter
 from cablegraph.store.endpoint import Endpoint
 from cablegraph.store.load import LoadState, load
 from cablegraph.store.oxigraph import running_server
@@ -94,11 +96,13 @@ def _publish_release(inputs: list[str], folder: DataFolder, *, base: str, input_
     work = staging / "work"
     work.mkdir()
     nquads = work / "cables.nq"
-    say("parse, transform and validate ...")
-    summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
-                                 quarantine=str(staging / "quarantine.jsonl"), validate=True, progress=progress,
-                                 wikidata_cache=wikidata_cache, engine=engine)
-    timings["transform+validate"] = time.perf_counter() - started
+    say("parse, transform, validate and index ...")
+    with IndexWriter(staging / SEARCH_INDEX, base) as index:  # the words, written as the cables stream by
+        summary = pipeline.transform(inputs, str(nquads), input_format=input_format, base=base, jobs=jobs,
+                                     quarantine=str(staging / "quarantine.jsonl"), validate=True,
+                                     progress=progress, wikidata_cache=wikidata_cache, engine=engine,
+                                     on_record=index.add)
+    timings["transform+validate+index"] = time.perf_counter() - started
     crash_point("after-transform")
     result = PublishResult(data=folder.path, summary=summary, seconds=timings)
     vocabulary = work / "vocabulary.nq"

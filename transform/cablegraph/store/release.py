@@ -10,7 +10,8 @@ and is kept after it (readers that opened it, such as a running `cablegraph serv
 The layout::
 
     DATA/.lock                      held (flock) by the one publish at work; says who holds it
-    DATA/releases/<id>/             one whole release: store/, dumps/, quarantine.jsonl, release.json
+    DATA/releases/<id>/             one whole release: store/, dumps/, quarantine.jsonl, search.sqlite,
+                                    release.json
     DATA/releases/<id>.partial/     a release being built (a crash leaves it; the next publish deletes it)
     DATA/current -> releases/<id>   the published release, switched by one rename
     DATA/store, DATA/dumps, DATA/quarantine.jsonl
@@ -41,7 +42,7 @@ CURRENT = "current"
 PARTIAL = ".partial"
 MANIFEST = "release.json"
 #: What a release holds, each reachable as DATA/<name> through the `current` link.
-RELEASE_PARTS = ("store", "dumps", "quarantine.jsonl", MANIFEST)
+RELEASE_PARTS = ("store", "dumps", "quarantine.jsonl", "search.sqlite", MANIFEST)
 #: Set to a stage's name, the publishing process kills itself (SIGKILL) there: the crash tests' real kill at a
 #: known moment (tests/test_publish_crash.py). Never set in normal use.
 CRASH_AT = "CABLEGRAPH_CRASH_AT"
