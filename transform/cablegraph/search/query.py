@@ -18,7 +18,7 @@ from cablegraph.search.index import WEIGHTS
 #: Around a matched word in a snippet (a caller replaces them with <mark> or brackets after escaping).
 MARK_START, MARK_END = "\x02", "\x03"
 FACETS = ("year", "origin", "classification", "tag", "caveat")
-MAX_LIMIT = 1_000
+MAX_LIMIT = 10_000
 MAX_WORDS_LENGTH = 1_000
 _TOKEN = re.compile(r"\S+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -72,28 +72,28 @@ class Searcher:
         self.db.close()
 
     def search(self, words: str, filters: Filters = Filters(), *, limit: int = 20, offset: int = 0,
-               facets: bool = True, facet_size: int = 20) -> SearchResult:
+               facets: bool = True, facet_size: int = 20, snippets: bool = True) -> SearchResult:
         if len(words) > MAX_WORDS_LENGTH:
             raise SearchError(f"the search is too long ({len(words):,} characters; {MAX_WORDS_LENGTH:,} at most)")
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise SearchError(f"limit must be from 1 to {MAX_LIMIT:,} and offset 0 or more")
         words = _CONTROL.sub(" ", words).strip()  # a NUL or control character is no part of a word
         try:
-            return self._search(words, filters, limit, offset, facets, facet_size)
+            return self._search(words, filters, limit, offset, facets, facet_size, snippets)
         except sqlite3.OperationalError:
             if not words:  # no user text in the query: a real failure
                 raise
         # FTS5 read the words as syntax it rejects (`al-Qaida` is a column filter to it): search them as words
-        return self._search(plain_words(words), filters, limit, offset, facets, facet_size)
+        return self._search(plain_words(words), filters, limit, offset, facets, facet_size, snippets)
 
     def _search(self, words: str, filters: Filters, limit: int, offset: int, facets: bool,
-                facet_size: int) -> SearchResult:
+                facet_size: int, snippets: bool) -> SearchResult:
         where, params = _conditions(words, filters)
         source = "cable c JOIN cable_text ON cable_text.rowid = c.id" if words else "cable c"
         total = self.db.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
         if words:
             rank = f"bm25(cable_text, {', '.join(str(w) for w in WEIGHTS)})"
-            snippet = f"snippet(cable_text, -1, '{MARK_START}', '{MARK_END}', '…', 24)"
+            snippet = f"snippet(cable_text, -1, '{MARK_START}', '{MARK_END}', '…', 24)" if snippets else "''"
             order = f"{rank}, c.created DESC"
         else:
             rank, snippet, order = "0.0", "''", "c.created DESC, c.reference_id"

@@ -1,4 +1,9 @@
-"""Running SPARQL queries against an endpoint with SPARQLWrapper, and printing their results."""
+"""Running SPARQL queries against an endpoint over the SPARQL 1.1 Protocol, and printing their results.
+
+Plain HTTP (requests), not SPARQLWrapper: SPARQLWrapper guesses a query's form by searching its text for
+the first keyword, so a query whose comment or words hold "nuclear" was sent as a CLEAR update ("nuCLEAR")
+and refused by the store. Every query here is a query (SELECT or ASK) and is POSTed as one.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,13 @@ import io
 import json
 from dataclasses import dataclass
 
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+import requests
 
 from cablegraph.store.endpoint import USER_AGENT, Credentials
+
+
+class QueryFailed(RuntimeError):
+    """The endpoint did not answer the query; the message carries its status and the start of its answer."""
 
 
 @dataclass(slots=True)
@@ -22,15 +31,18 @@ class Results:
 
 def run_query(endpoint_url: str, query: str, *, timeout: int = 120, credentials: Credentials | None = None) -> Results:
     """SELECT or ASK over HTTP POST (queries can be long), results as SPARQL JSON."""
-    client = SPARQLWrapper(endpoint_url, agent=USER_AGENT)
-    client.setQuery(query)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(timeout)
-    if credentials:
-        client.setHTTPAuth(credentials.scheme.upper())
-        client.setCredentials(credentials.user, credentials.password)
-    data = client.queryAndConvert()
+    try:
+        response = requests.post(endpoint_url, data={"query": query}, timeout=timeout,
+                                 headers={"Accept": "application/sparql-results+json", "User-Agent": USER_AGENT},
+                                 auth=credentials.auth() if credentials else None)
+    except requests.RequestException as error:
+        raise QueryFailed(f"no answer from {endpoint_url} ({type(error).__name__}: {error})") from None
+    if response.status_code != 200:
+        raise QueryFailed(f"{endpoint_url} answered {response.status_code}: {response.text[:500].strip()}")
+    try:
+        data = response.json()
+    except ValueError:
+        raise QueryFailed(f"{endpoint_url} answered with no SPARQL JSON results: {response.text[:200]!r}") from None
     if "boolean" in data:
         return Results([], [], bool(data["boolean"]), data)
     return Results(data["head"]["vars"], data["results"]["bindings"], None, data)

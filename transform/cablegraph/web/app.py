@@ -5,6 +5,7 @@ Routes (README "The web site" has the full table):
     /                      home: what the data is, counts, where to go
     /browse/...            by origin, year/month, classification and caveat, TAGS (with counts)
     /cable?id=ID           look a cable up by its reference id (redirects to its IRI)
+    /search?q=WORDS        full-text search with facets and paging (search.sqlite); ?format=csv|json
     /query                 the query editor (YASGUI) for browsers; the SPARQL protocol for programs
     /sparql                SPARQL 1.1 Protocol endpoint, read-only
     /dumps/                the dumps with sizes and SHA-256; /dumps/NAME downloads one
@@ -32,14 +33,23 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cablegraph.parse.ids import split_id
 from cablegraph.queries import canned_queries
 from cablegraph.rdf.mint import segment
-from cablegraph.web import browse, describe, jsonld
+from cablegraph.search.index import SEARCH_INDEX
+from cablegraph.search.query import SearchError
+from cablegraph.web import browse, describe, fulltext, jsonld
 from cablegraph.web.caching import conditional, release_time
 from cablegraph.web.dumps import dump_files
 from cablegraph.web.endpoint import Limits, PublicQueries, sparql_endpoint
@@ -87,6 +97,7 @@ def create_app(settings: Settings) -> Starlette:
     holder: dict = {}
     env = templates(holder)
     published = release_time(settings.data)
+    searches = fulltext.SearchPool(settings.data / SEARCH_INDEX)
 
     def render(request: Request, name: str, status: int = 200, headers: dict | None = None, **context) -> Response:
         body = env.get_template(name).render(request=request, site=holder["site"], **context)
@@ -119,7 +130,8 @@ def create_app(settings: Settings) -> Starlette:
         sparql = Sparql(settings.store_query_url)
         app.state.sparql = sparql
         app.state.public = PublicQueries(settings.public_query_url or settings.store_query_url, settings.limits,
-                                         settings.restart_public, tuple(settings.allowed_services))
+                                         settings.restart_public, tuple(settings.allowed_services),
+                                         search_index=settings.data / SEARCH_INDEX)
         base = settings.base
         if base is None:
             facts = await browse.site_facts(sparql)
@@ -131,6 +143,7 @@ def create_app(settings: Settings) -> Starlette:
             warming.cancel()
         await sparql.close()
         await app.state.public.close()
+        searches.close()
 
     async def home(request: Request) -> Response:
         """The home page; for RDF clients the dataset description, since the site's root is the dataset's
@@ -190,6 +203,57 @@ def create_app(settings: Settings) -> Starlette:
         if not wanted:
             return bad_request(request, "Give a cable reference id, e.g. /cable?id=09USNATO383")
         return RedirectResponse(f"/cable/{segment(wanted)}", status_code=303)
+
+    def search_failed(request: Request, fmt: str, status: int, message: str, headers: dict | None = None) -> Response:
+        """A search that cannot be answered, in the format asked for: a page, a JSON object or plain text."""
+        headers = {"Vary": "Accept"} | (headers or {})
+        if fmt == "json":
+            return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+        if fmt == "csv":
+            return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+        if status == 400:
+            return render(request, "400.html", status=400, message=message, headers=headers)
+        return render(request, "search_unavailable.html", status=status, message=message, headers=headers)
+
+    async def search(request: Request) -> Response:
+        """`/search`: words and facet filters over the full-text index; HTML, CSV or JSON (fulltext.py)."""
+        raw_format = request.query_params.get("format", "").strip().lower()
+        try:
+            query, fmt = fulltext.parse(request.query_params)
+        except fulltext.BadSearch as error:
+            fallback = raw_format if raw_format in fulltext.FORMATS else None
+            return search_failed(request, fulltext.negotiate(fallback, request.headers.get("accept")), 400,
+                                 str(error))
+        fmt = fulltext.negotiate(fmt, request.headers.get("accept"))
+        site: Site = request.app.state.site
+        wanted = fulltext.exact_id(query.q)
+        try:
+            if wanted and fmt == "html" and not query.filtered and query.page == 1:
+                found = await searches.cable(wanted)
+                if found:  # the words are exactly a released cable's id: the box looks it up, as it always did
+                    return RedirectResponse(site.href(found), status_code=303)
+            result = await searches.search(query)
+        except SearchError as error:
+            return search_failed(request, fmt, 400, str(error))
+        except fulltext.NoIndex as error:
+            return search_failed(request, fmt, 503, str(error))
+        except fulltext.SearchTimeout as error:
+            return search_failed(request, fmt, 503, str(error), {"Retry-After": "10"})
+        headers = {"Vary": "Accept", "Cache-Control": CACHE, "Link": fulltext.link_header(query, result, fmt),
+                   "X-Total-Count": str(result.total)}
+        if fmt == "csv":
+            headers["Content-Disposition"] = 'attachment; filename="cablegraph-search.csv"'
+            response: Response = Response(fulltext.as_csv(result, site.href), media_type="text/csv; charset=utf-8",
+                                          headers=headers)
+        elif fmt == "json":
+            response = Response(fulltext.as_json(query, result, site.href), media_type="application/json",
+                                headers=headers)
+        else:
+            response = render(request, "search.html", headers=headers, query=query, result=result,
+                              facets=fulltext.facet_links(query, result), active=fulltext.active_filters(query),
+                              pages=fulltext.pages(query, result), last_page=fulltext.last_page(result, query),
+                              highlight=fulltext.highlight, titles=fulltext.FACET_TITLES, wanted=wanted)
+        return conditional(request, response, published)
 
     async def service(request: Request) -> Response:
         """`/sparql`: the protocol; with no query, the service description (RDF) or, for a browser, the editor."""
@@ -348,6 +412,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/browse/classification", browse_classification),
         Route("/browse/tag", browse_tag),
         Route("/cable", lookup),
+        Route("/search", search),
         Route("/query", query_page, methods=["GET", "POST"]),
         Route("/sparql", service, methods=["GET", "POST"]),
         Route("/dumps", lambda request: RedirectResponse("/dumps/", status_code=301)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 import anyio
@@ -23,7 +24,9 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from cablegraph.web.querycheck import READ_ONLY, judge
+from cablegraph.search.query import Searcher, SearchError
+from cablegraph.search.service import SEARCH, ServiceError, rewrite, search_calls
+from cablegraph.web.querycheck import PARSER, READ_ONLY, judge
 
 DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
              "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples"}
@@ -60,8 +63,9 @@ class PublicQueries:
     """
 
     def __init__(self, query_url: str, limits: Limits, restart: Callable[[], None] | None = None,
-                 allowed_services: tuple[str, ...] = ()):
+                 allowed_services: tuple[str, ...] = (), search_index: Path | None = None):
         self.query_url = query_url
+        self.search_index = search_index  # the release's full-text index, for SERVICE cg:search
         self.limits = limits
         self.allowed_services = allowed_services  # SERVICE endpoints a query may reach (none by default)
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(limits.query_timeout + 2, connect=5),
@@ -101,6 +105,21 @@ TOO_LARGE = ("The answer is larger than {mb:g} MB, the most this endpoint return
              "through it) or download the data from /dumps/ to run the query on your own store.\n")
 TIMED_OUT = ("The query ran longer than {s} s and was stopped. Add a LIMIT, narrow the pattern, or download the "
              "data from /dumps/ to run long queries on your own store.\n")
+
+
+NO_INDEX = "This release has no full-text index, so SERVICE cg:search cannot be answered: publish it again.\n"
+
+
+def _answer_search(query: str, index: Path | None) -> str:
+    """The query with its `SERVICE cg:search` clauses answered by the index (in a worker thread: SQLite blocks)."""
+    calls = search_calls(query, PARSER)
+    if index is None:
+        raise FileNotFoundError("no search index")
+    searcher = Searcher(index)  # one read-only connection per query: opening it costs well under a millisecond
+    try:
+        return rewrite(query, calls, searcher)
+    finally:
+        searcher.close()
 
 
 def refuse_update() -> Response:
@@ -144,6 +163,14 @@ async def sparql_endpoint(request: Request) -> Response:
     if not verdict.ok:
         headers = {"Allow": "GET, POST, HEAD"} if verdict.status == 403 else {}
         return PlainTextResponse(verdict.message, status_code=verdict.status, headers=headers)
+    if SEARCH in verdict.services:  # the site's own index answers it; the store gets VALUES of the hits
+        try:
+            searched = await anyio.to_thread.run_sync(_answer_search, queries[0], public.search_index)
+        except (ServiceError, SearchError) as error:
+            return PlainTextResponse(f"{error}\n", status_code=400)
+        except FileNotFoundError:
+            return PlainTextResponse(NO_INDEX, status_code=503)
+        forward = [(key, searched if key == "query" else value) for key, value in forward]
     if not {"default-graph-uri", "named-graph-uri"} & names:
         forward += [("default-graph-uri", iri) for iri in verdict.default_graphs if iri]
         forward += [("named-graph-uri", iri) for iri in verdict.named_graphs if iri]

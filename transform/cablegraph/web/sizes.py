@@ -26,8 +26,11 @@ class RequestSizeLimits:
             target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
             headers = sum(len(name) + len(value) for name, value in scope.get("headers", []))
             if target > MAX_TARGET_BYTES:
+                path = scope.get("path", "")
+                advice = ("A search takes 1,000 characters at most: shorten it." if path.startswith("/search")
+                          else "Send a long query as a POST body (application/sparql-query).")
                 await _refuse(send, 414, f"The address is too long ({target:,} bytes; {MAX_TARGET_BYTES:,} at most). "
-                                         "Send a long query as a POST body (application/sparql-query).\n")
+                                         f"{advice}\n")
                 return
             if headers > MAX_HEADER_BYTES:
                 await _refuse(send, 431, f"The request headers are too large ({headers:,} bytes; "
