@@ -27,6 +27,7 @@ demo: setup
 	$(BIN)/cablegraph query count-per-post --data var/demo
 	$(BIN)/cablegraph query cables-by-tag -p tag=NATO --data var/demo
 	$(BIN)/cablegraph query cables-per-wikidata-country --data var/demo
+	$(BIN)/cablegraph search lantern --data var/demo --limit 3
 	$(BIN)/cablegraph link --sample --report --no-progress
 	@echo "Published to var/demo. Serve it with: $(BIN)/cablegraph serve --data var/demo"
 

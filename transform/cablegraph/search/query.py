@@ -80,8 +80,8 @@ class Searcher:
         words = _CONTROL.sub(" ", words).strip()  # a NUL or control character is no part of a word
         try:
             return self._search(words, filters, limit, offset, facets, facet_size, snippets)
-        except sqlite3.OperationalError:
-            if not words:  # no user text in the query: a real failure
+        except sqlite3.OperationalError as error:
+            if not words or "interrupt" in str(error):  # a real failure, or a caller's time limit: not the words
                 raise
         # FTS5 read the words as syntax it rejects (`al-Qaida` is a column filter to it): search them as words
         return self._search(plain_words(words), filters, limit, offset, facets, facet_size, snippets)
