@@ -572,3 +572,37 @@ def test_the_site_reads_its_own_base_though_the_void_describes_wikidata_too(web_
     assert spaces == {web_site.base, "http://www.wikidata.org/entity/"}
     text = (Path(__file__).parent.parent / "queries" / "pages" / "site-facts.rq").read_text()
     assert [row["space"] for row in select(web_site, text)] == [web_site.base]
+
+
+@pytest.mark.parametrize(("text", "body", "heading"), [
+    ("The council met twice. ---------- Background ----------", "The council met twice.", "Background"),
+    ("Ends here. ------- COMMENT -------", "Ends here.", "COMMENT"),
+    ("No heading -- just a dash pair -- inside.", "No heading -- just a dash pair -- inside.", None),
+    ("A rule only. ------------------------------", "A rule only. ------------------------------", None),
+    ("", "", None),
+])
+def test_a_section_heading_glued_to_a_paragraph_is_set_apart(text, body, heading):
+    """Fictional texts in the shape of the corpus's 763 heading lines (`----- Targeted Training -----`)."""
+    from cablegraph.web.app import heading_apart
+
+    assert heading_apart(text) == (body, heading)
+
+
+@pytest.mark.corpus
+def test_the_headings_of_a_real_cable_come_apart(corpus):
+    """09CAIRO1114 has five section headings, each read by the parser as the end of the paragraph before it."""
+    from cablegraph.parse import parse_cable
+    from cablegraph.sources import iter_inputs
+    from cablegraph.web.app import heading_apart
+
+    record = parse_cable(next(iter_inputs([str(corpus / "cables" / "09CAIRO1114.txt")])))
+    headings = [heading_apart(p["text"])[1] for p in record.to_dict()["paragraphs"]]
+    assert [h for h in headings if h] == ["Comment", "Background", "Targeted Training",
+                                         "Factory 200 and M1A1 Tanks", "Future Training"]
+
+
+def test_a_cited_cable_says_how_often_near_the_top(web_site):
+    html = get(web_site.base + "cable/09STATE199001", "text/html").text
+    facts = html[html.index('<dl class="facts">'):html.index("</dl>")]
+    assert '<dt>Cited by</dt><dd><a href="#cited-by">' in facts
+    assert "Cited by (" in html

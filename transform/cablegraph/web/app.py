@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,9 +89,24 @@ def templates(site_holder: dict) -> Environment:
     env.filters["compact"] = compact
     env.filters["display"] = lambda iri: site_holder["site"].display(iri)
     env.filters["thousands"] = lambda number: f"{int(number):,}"
+    env.filters["heading_apart"] = heading_apart
     env.filters["combine"] = lambda params, **changes: urlencode(params | changes)
     env.globals["representations"] = REPRESENTATIONS
     return env
+
+
+#: A section heading of the original text (`---------- Background ----------`) that the parser, reading the
+#: lines between numbered paragraphs as the previous paragraph's end, left at the end of that paragraph.
+TRAILING_HEADING = re.compile(r"\s*-{3,}\s*([^-\s][^\n]{0,150}?)\s*-{3,}\s*\Z")
+
+
+def heading_apart(text: str) -> tuple[str, str | None]:
+    """A paragraph's text and, apart, the section heading glued to its end (None when there is none), so the
+    page shows the heading on its own line before the next paragraph, as the cable does."""
+    found = TRAILING_HEADING.search(text or "")
+    if not found:
+        return text, None
+    return text[:found.start()], found.group(1)
 
 
 def create_app(settings: Settings) -> Starlette:
