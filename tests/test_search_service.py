@@ -112,11 +112,12 @@ def test_the_sites_sparql_endpoint_answers_the_search_service(web_site):
 
 def test_a_search_past_the_query_time_limit_is_stopped_not_left_running(release):
     """The index step runs within the query's own limit: SQLite is interrupted, the site answers 504."""
-    from cablegraph.web.endpoint import SearchTimedOut, _answer_search
+    from cablegraph.search.query import SearchTimedOut
+    from cablegraph.search.service import answer_search
 
     heavy = " OR ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz")
     query = PREFIX + f"SELECT ?c WHERE {{ SERVICE cg:search {{ ?c cg:matches {heavy!r} ; cg:snippet ?s }} }}"
     query = query.replace("'", '"')
-    assert "VALUES" in _answer_search(query, release[0].path, 60.0)  # in time: answered
+    assert "VALUES" in answer_search(query, release[0].path, seconds=60.0)  # in time: answered
     with pytest.raises(SearchTimedOut):
-        _answer_search(query, release[0].path, -1.0)  # no time at all: interrupted at the first check
+        answer_search(query, release[0].path, seconds=-1.0)  # no time at all: interrupted at the first check

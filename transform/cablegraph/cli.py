@@ -675,24 +675,15 @@ def _search_output(found, fmt: str) -> str:
 def _answer_search(text: str, data: Path) -> str:
     """A query's `SERVICE cg:search` clauses answered by the data folder's index (the site does the same for
     /sparql; a plain SPARQL store cannot)."""
-    from cablegraph.search.query import Searcher, SearchError
-    from cablegraph.search.service import ServiceError, rewrite, search_calls
+    from cablegraph.search.query import SearchError
+    from cablegraph.search.service import ServiceError, answer_search
 
     try:
-        calls = search_calls(text)
-        if not calls:
-            return text
-        searcher = Searcher(data / "search.sqlite")
+        return answer_search(text, data / "search.sqlite")
     except FileNotFoundError as error:
         raise click.UsageError(f"{error} (cablegraph publish ... --data {data})") from error
-    except ServiceError as error:
-        raise click.UsageError(str(error)) from error
-    try:
-        return rewrite(text, calls, searcher)
     except (ServiceError, SearchError) as error:
         raise click.UsageError(str(error)) from error
-    finally:
-        searcher.close()
 
 
 def _endpoint_for(data: Path, stack: ExitStack) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 class SearchError(ValueError):
     """A search the index cannot answer as asked; the message says what to change."""
+
+
+class SearchTimedOut(RuntimeError):
+    """A search ran past the time limit its caller set (`Searcher.time_limit`), and SQLite was interrupted."""
+
+
+def without_controls(text: str) -> str:
+    """`text` with NULs and other control characters as spaces, trimmed: no part of a word or a facet value."""
+    return _CONTROL.sub(" ", text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +83,33 @@ class Searcher:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def time_limit(self, seconds: float, check_every: int = 1_000) -> Iterator[None]:
+        """Interrupt SQLite past `seconds` (checked every `check_every` of its steps) and raise SearchTimedOut:
+        a search such as `a* OR b* OR ...` must not hold a thread for as long as it takes."""
+        deadline = time.monotonic() + seconds
+        self.db.set_progress_handler(lambda: time.monotonic() > deadline, check_every)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "interrupt" in str(error) or time.monotonic() > deadline:
+                raise SearchTimedOut(f"the search ran longer than {seconds:g} s") from None
+            raise
+        finally:
+            self.db.set_progress_handler(None, 0)
+
+    def cable_iri(self, reference_id: str) -> str | None:
+        """The IRI of the indexed (published) cable with this reference id, or None."""
+        row = self.db.execute("SELECT iri FROM cable WHERE reference_id = ? LIMIT 1", (reference_id,)).fetchone()
+        return row[0] if row else None
+
     def search(self, words: str, filters: Filters = Filters(), *, limit: int = 20, offset: int = 0,
                facets: bool = True, facet_size: int = 20, snippets: bool = True) -> SearchResult:
         if len(words) > MAX_WORDS_LENGTH:
             raise SearchError(f"the search is too long ({len(words):,} characters; {MAX_WORDS_LENGTH:,} at most)")
         if not 1 <= limit <= MAX_LIMIT or offset < 0:
             raise SearchError(f"limit must be from 1 to {MAX_LIMIT:,} and offset 0 or more")
-        words = _CONTROL.sub(" ", words).strip()  # a NUL or control character is no part of a word
+        words = without_controls(words)
         try:
             return self._search(words, filters, limit, offset, facets, facet_size, snippets)
         except sqlite3.OperationalError as error:

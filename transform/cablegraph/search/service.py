@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
@@ -176,3 +177,23 @@ def rewrite(query: str, calls: list[SearchCall], searcher: Searcher) -> str:
         block = "VALUES (" + " ".join("?" + name for name in variables) + ") {\n" + "\n".join(rows) + "\n}"
         query = query.replace(call.text, block)
     return query
+
+
+def answer_search(query: str, index: Path | None, *, lock: threading.Lock = _OWN_LOCK,
+                  seconds: float | None = None) -> str:
+    """`query` with its search clauses answered by the index file `index` (unchanged when it has none); the one
+    way the site's /sparql and `cablegraph query --data` do it. Raises ServiceError or SearchError for a clause
+    it cannot answer, FileNotFoundError without an index, SearchTimedOut past `seconds`."""
+    calls = search_calls(query, lock)
+    if not calls:
+        return query
+    if index is None:
+        raise FileNotFoundError("no search index")
+    searcher = Searcher(index)  # one read-only connection per query: opening it costs well under a millisecond
+    try:
+        if seconds is None:
+            return rewrite(query, calls, searcher)
+        with searcher.time_limit(seconds):
+            return rewrite(query, calls, searcher)
+    finally:
+        searcher.close()

@@ -14,8 +14,7 @@ those), so the query is answered over the dataset it names.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import time
+import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +25,8 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from cablegraph.search.query import Searcher, SearchError
-from cablegraph.search.service import SEARCH, ServiceError, rewrite, search_calls
+from cablegraph.search.query import SearchError, SearchTimedOut
+from cablegraph.search.service import SEARCH, ServiceError, answer_search
 from cablegraph.web.querycheck import PARSER, READ_ONLY, judge
 
 DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json",
@@ -112,29 +111,6 @@ TIMED_OUT = ("The query ran longer than {s} s and was stopped. Add a LIMIT, narr
 NO_INDEX = "This release has no full-text index, so SERVICE cg:search cannot be answered: publish it again.\n"
 
 
-class SearchTimedOut(RuntimeError):
-    """The index took longer than the query's time limit (SQLite was interrupted)."""
-
-
-def _answer_search(query: str, index: Path | None, seconds: float) -> str:
-    """The query with its `SERVICE cg:search` clauses answered by the index (in a worker thread: SQLite blocks),
-    within the query's own time limit: SQLite is interrupted past it (`a* OR b* OR ...` must not hold a thread)."""
-    calls = search_calls(query, PARSER)
-    if index is None:
-        raise FileNotFoundError("no search index")
-    searcher = Searcher(index)  # one read-only connection per query: opening it costs well under a millisecond
-    deadline = time.monotonic() + seconds
-    searcher.db.set_progress_handler(lambda: time.monotonic() > deadline, 1_000)
-    try:
-        return rewrite(query, calls, searcher)
-    except sqlite3.OperationalError as error:
-        if "interrupt" in str(error):
-            raise SearchTimedOut(str(error)) from None
-        raise
-    finally:
-        searcher.close()
-
-
 def refuse_update() -> Response:
     return PlainTextResponse(READ_ONLY, status_code=403, headers={"Allow": "GET, POST, HEAD"})
 
@@ -178,8 +154,9 @@ async def sparql_endpoint(request: Request) -> Response:
         return PlainTextResponse(verdict.message, status_code=verdict.status, headers=headers)
     if SEARCH in verdict.services:  # the site's own index answers it; the store gets VALUES of the hits
         try:
-            searched = await anyio.to_thread.run_sync(_answer_search, queries[0], public.search_index,
-                                                      limits.query_timeout)
+            searched = await anyio.to_thread.run_sync(
+                functools.partial(answer_search, queries[0], public.search_index, lock=PARSER,
+                                  seconds=limits.query_timeout))
         except (ServiceError, SearchError) as error:
             return PlainTextResponse(f"{error}\n", status_code=400)
         except SearchTimedOut:

@@ -26,7 +26,6 @@ import json
 import re
 import sqlite3
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -49,6 +48,8 @@ from cablegraph.search.query import (
     Filters,
     Searcher,
     SearchResult,
+    SearchTimedOut,
+    without_controls,
 )
 from cablegraph.tables import tag_info
 from cablegraph.web.negotiate import parse_accept
@@ -67,7 +68,6 @@ SINGLE = ("q", "origin", "classification", "caveat", "from", "to", "page", "limi
 FORMATS = ("html", "csv", "json")
 FACET_TITLES = {"year": "Year", "origin": "Origin", "classification": "Classification", "tag": "TAGS",
                 "caveat": "Caveat"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DATE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 _MARKED = re.compile(re.escape(MARK_START) + "(.*?)" + re.escape(MARK_END), re.S)
 T = TypeVar("T")
@@ -135,10 +135,6 @@ class Query:
         return "/search" + ("?" + urlencode(pairs) if pairs else "")
 
 
-def _clean(value: str) -> str:
-    return _CONTROL.sub(" ", value).strip()
-
-
 def _single(params: QueryParams, name: str) -> str:
     values = params.getlist(name)
     if len(set(values)) > 1:
@@ -147,7 +143,7 @@ def _single(params: QueryParams, name: str) -> str:
 
 
 def _value(params: QueryParams, name: str) -> str | None:
-    value = _clean(_single(params, name))
+    value = without_controls(_single(params, name))
     if len(value) > MAX_VALUE:
         raise BadSearch(f"{name} is too long ({len(value):,} characters; {MAX_VALUE} at most)")
     return value or None
@@ -155,7 +151,7 @@ def _value(params: QueryParams, name: str) -> str | None:
 
 def _date(params: QueryParams, name: str, end: bool) -> str | None:
     """YYYY-MM-DD, or YYYY-MM / YYYY meaning its first day (from) or its last (to)."""
-    value = _clean(_single(params, name))
+    value = without_controls(_single(params, name))
     if not value:
         return None
     match = _DATE.match(value)
@@ -177,7 +173,7 @@ def _date(params: QueryParams, name: str, end: bool) -> str | None:
 
 
 def _number(params: QueryParams, name: str, default: int, highest: int) -> int:
-    raw = _clean(_single(params, name)) or str(default)
+    raw = without_controls(_single(params, name)) or str(default)
     if not raw.isdigit() or len(raw) > 9 or not 1 <= int(raw) <= highest:
         raise BadSearch(f"{name} must be a whole number from 1 to {highest:,}, not {raw[:40]!r}")
     return int(raw)
@@ -190,7 +186,7 @@ def parse(params: QueryParams) -> tuple[Query, str | None]:
         raise BadSearch(f"the search is too long ({len(words):,} characters; {MAX_WORDS_LENGTH:,} at most)")
     tags: list[str] = []
     for raw in params.getlist("tag"):
-        tag = _clean(raw)
+        tag = without_controls(raw)
         if len(tag) > MAX_VALUE:
             raise BadSearch(f"tag is too long ({len(tag):,} characters; {MAX_VALUE} at most)")
         if tag and tag not in tags:
@@ -200,10 +196,10 @@ def parse(params: QueryParams) -> tuple[Query, str | None]:
     date_from, date_to = _date(params, "from", end=False), _date(params, "to", end=True)
     if date_from and date_to and date_from > date_to:
         raise BadSearch(f"from ({date_from}) is after to ({date_to})")
-    fmt = _clean(_single(params, "format")).lower() or None
+    fmt = without_controls(_single(params, "format")).lower() or None
     if fmt is not None and fmt not in FORMATS:
         raise BadSearch(f"format must be one of {', '.join(FORMATS)}, not {fmt[:40]!r}")
-    query = Query(_clean(words), tuple(tags), _value(params, "origin"), _value(params, "classification"),
+    query = Query(without_controls(words), tuple(tags), _value(params, "origin"), _value(params, "classification"),
                   _value(params, "caveat"), date_from, date_to, _number(params, "page", 1, MAX_PAGE),
                   _number(params, "limit", PER_PAGE, MAX_PER_PAGE))
     return query, fmt
@@ -253,19 +249,15 @@ class SearchPool:
 
     def _run(self, work: Callable[[Searcher], T]) -> T:
         searcher = self._borrow()
-        deadline = time.monotonic() + self.seconds
-        searcher.db.set_progress_handler(lambda: time.monotonic() > deadline, self.check_every)
         try:
-            return work(searcher)
-        except sqlite3.OperationalError as error:
-            if time.monotonic() > deadline:
-                raise SearchTimeout(f"The search took longer than {self.seconds:.0f} s and was stopped: "
-                                    "use fewer prefix words (gadd*) or OR, or add a filter.") from None
-            raise NoIndex(f"The search index could not be read ({error}). Publish again to rebuild it.") from None
+            with searcher.time_limit(self.seconds, self.check_every):
+                return work(searcher)
+        except SearchTimedOut:
+            raise SearchTimeout(f"The search took longer than {self.seconds:.0f} s and was stopped: "
+                                "use fewer prefix words (gadd*) or OR, or add a filter.") from None
         except sqlite3.DatabaseError as error:
             raise NoIndex(f"The search index could not be read ({error}). Publish again to rebuild it.") from None
         finally:
-            searcher.db.set_progress_handler(None, 0)
             with self._lock:
                 self._idle.append(searcher)
 
@@ -290,11 +282,7 @@ class SearchPool:
 
     async def cable(self, reference_id: str) -> str | None:
         """The IRI of the released cable with this id, or None."""
-        def find(searcher: Searcher) -> str | None:
-            row = searcher.db.execute("SELECT iri FROM cable WHERE reference_id = ? LIMIT 1",
-                                      (reference_id,)).fetchone()
-            return row[0] if row else None
-        return await self._call(("cable", reference_id), find)
+        return await self._call(("cable", reference_id), lambda searcher: searcher.cable_iri(reference_id))
 
     def close(self) -> None:
         with self._lock:
