@@ -417,28 +417,28 @@ def cited(step: Callable[..., Mutate], *values) -> Mutate:
 def english_property(shape: str, subject, predicate, *, required: bool, single: bool = True,
                      empty: bool = True) -> list[Mutation]:
     """The mutations of English prose (tagged @en): untagged, in another language, and the counts of a string."""
-    found = [m(f"{shape}: not language-tagged", put(subject, predicate, string("text")),
-               (shape, "Datatype"), (shape, "LanguageIn")),
-             m(f"{shape}: not English", put(subject, predicate, Literal("texte", lang="fr")), (shape, "LanguageIn"))]
-    if single:
-        found.append(m(f"{shape}: two values", add(subject, predicate, english("one"), english("two")),
-                       (shape, "MaxCount")))
-    if empty:
-        found.append(m(f"{shape}: empty", put(subject, predicate, english("")), (shape, "MinLength")))
-    if required:
-        found.append(m(f"{shape}: missing", drop(subject, predicate), (shape, "MinCount")))
-    return found
+    return [m(f"{shape}: not language-tagged", put(subject, predicate, string("text")),
+              (shape, "Datatype"), (shape, "LanguageIn")),
+            m(f"{shape}: not English", put(subject, predicate, Literal("texte", lang="fr")), (shape, "LanguageIn")),
+            *counted(shape, subject, predicate, english, required=required, single=single, empty=empty)]
 
 
 def string_property(shape: str, subject, predicate, *, required: bool, single: bool = True,
                     empty: bool = True) -> list[Mutation]:
     """The mutations of a plain string: required or not, at most one or not, non-empty or not."""
-    found = [m(f"{shape}: not xsd:string", put(subject, predicate, Literal("text", lang="en")), (shape, "Datatype"))]
+    return [m(f"{shape}: not xsd:string", put(subject, predicate, Literal("text", lang="en")), (shape, "Datatype")),
+            *counted(shape, subject, predicate, string, required=required, single=single, empty=empty)]
+
+
+def counted(shape: str, subject, predicate, make: Callable[[str], Literal], *, required: bool, single: bool,
+            empty: bool) -> list[Mutation]:
+    """The count and length mutations of a text property whose values `make` writes: two values, an empty one,
+    none."""
+    found = []
     if single:
-        found.append(m(f"{shape}: two values", add(subject, predicate, string("one"), string("two")),
-                       (shape, "MaxCount")))
+        found.append(m(f"{shape}: two values", add(subject, predicate, make("one"), make("two")), (shape, "MaxCount")))
     if empty:
-        found.append(m(f"{shape}: empty", put(subject, predicate, string("")), (shape, "MinLength")))
+        found.append(m(f"{shape}: empty", put(subject, predicate, make("")), (shape, "MinLength")))
     if required:
         found.append(m(f"{shape}: missing", drop(subject, predicate), (shape, "MinCount")))
     return found
